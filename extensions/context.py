@@ -13,15 +13,17 @@ import re
 import sys
 import tomllib
 import unicodedata
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+import yaml
 from copier_template_extensions import ContextHook
 from jinja2 import Environment
 from jinja2.ext import Extension
 
 CATALOG_PATH = Path(__file__).with_name("catalog.toml")
+INCLUDES_PATH = Path(__file__).parent.parent / "includes"
 
 SQL_DATABASES = frozenset({"sqlite", "postgresql", "mysql"})
 
@@ -36,6 +38,9 @@ RESERVED_PACKAGE_NAMES = frozenset(
         "uvloop",
     }
 )
+
+# Module of the generated observability package that each choice owns.
+OBSERVABILITY_MODULES = {"prometheus": "metrics", "opentelemetry": "tracing", "sentry": "error_reporting"}
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
@@ -93,6 +98,62 @@ def email_error(email: str) -> str:
     return ""
 
 
+def as_list(value: Any) -> list[str]:
+    """A multiselect answer as a list, also while it is still raw YAML text from --data."""
+    if isinstance(value, str):
+        value = yaml.safe_load(value)
+    return [str(item) for item in value or []]
+
+
+def delivery_facts(features: list[str], code_style: str, catalog: dict[str, Any]) -> dict[str, Any]:
+    """What compose.yaml, the CI workflow, the Makefile and pre-commit read.
+
+    Per-feature entries of the catalog are merged in the order of
+    ``features``, so the templates loop over plain lists and mappings
+    instead of testing each feature.
+    """
+    compose: dict[str, Any] = {
+        "environment": {},
+        "app_depends_on": {},
+        "migrate_depends_on": {},
+        "mounts": [],
+        "volumes": [],
+    }
+    for feature in features:
+        for key, value in catalog["compose"].get(feature, {}).items():
+            if isinstance(value, dict):
+                compose[key].update(value)
+            else:
+                compose[key] += value
+
+    # CI test job: one service container per feature that has an entry, with
+    # the image and port of its catalog choice and the URL the tests read.
+    choices = {**catalog["database"], **catalog["cache"]}
+    ci_services = []
+    ci_test_env = {}
+    for feature in features:
+        if feature not in catalog["ci_services"]:
+            continue
+        service, choice = catalog["ci_services"][feature], choices[feature]
+        ci_services.append({**service, "image": choice["image"], "port": choice["port"]})
+        ci_test_env[service["url_variable"]] = choice["test_url"]
+
+    style = catalog["code_style"][code_style]
+    return {
+        "compose": compose,
+        "ci_services": ci_services,
+        "ci_test_env": ci_test_env,
+        "github_actions": {
+            name: f"{action['repo']}@{action['sha']} # {action['version']}"
+            for name, action in catalog["github_actions"].items()
+        },
+        "lint_commands": style["check"],
+        "format_commands": style["fix"],
+        "pre_commit_hooks_rev": catalog["pre_commit"]["hooks_rev"],
+        "pre_commit_repos": style["pre_commit"],
+    }
+
+
 def derive(answers: dict[str, Any]) -> dict[str, Any]:
     """Facts computed from the answers, under the names the templates read."""
     catalog = load_catalog()
@@ -100,7 +161,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     cache_choice = answers.get("cache", "none")
     auth = answers.get("auth", "jwt")
     code_style = answers.get("code_style", "ruff")
-    observability = list(answers.get("observability") or [])
+    observability = as_list(answers.get("observability"))
     python_version = str(answers.get("python_version", "3.13"))
 
     is_sql = database in SQL_DATABASES
@@ -121,11 +182,34 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
 
     dev = list(catalog["dev"]["packages"]) + catalog["code_style"][code_style]["dev_packages"]
 
+    features = [
+        name
+        for name, active in (
+            (database, True),
+            ("sql", is_sql),
+            ("server_database", is_sql and database != "sqlite"),
+            ("redis", needs_redis),
+            ("auth", has_auth),
+            ("public", not has_auth),
+            *((choice, True) for choice in observability),
+        )
+        if active
+    ]
+
+    # Modules of the generated package that own an external connection, in
+    # start-up order; each offers lifespan(app) and ping(app).
+    resource_modules = [name for name, active in (("db", is_sql), ("cache", needs_redis)) if active]
+    observability_modules = [OBSERVABILITY_MODULES[choice] for choice in observability]
+
     return {
+        "features": features,
+        "resource_modules": resource_modules,
+        "observability_modules": observability_modules,
         "is_sql": is_sql,
         "is_sqlite": database == "sqlite",
         "is_server_database": is_sql and database != "sqlite",
         "database_driver": database_entry.get("driver", ""),
+        "database_schemes": database_entry.get("schemes", []),
         "database_image": database_entry.get("image", ""),
         "database_port": database_entry.get("port", 0),
         "database_default_url": database_entry.get("default_url", ""),
@@ -143,14 +227,42 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "uv_image": catalog["uv"]["image"],
         "runtime_packages": sorted(runtime, key=str.lower),
         "dev_packages": sorted(dev, key=str.lower),
+        **delivery_facts(features, code_style, catalog),
     }
 
 
+def snippet_paths(features: list[str], slot: str) -> list[str]:
+    """Template paths of the snippets that the active features add to ``slot``.
+
+    A feature contributes lines to a shared file by owning
+    ``includes/<slot>/<feature>.jinja``; the shared file asks for the slot
+    instead of holding one condition per feature.
+    """
+    folder = INCLUDES_PATH / slot
+    return [f"includes/{slot}/{name}.jinja" for name in features if (folder / f"{name}.jinja").is_file()]
+
+
 class ContextUpdater(ContextHook):
-    """Adds the derived facts to every template's context."""
+    """Adds the derived facts, and the ``include_snippets`` function, to every template's context."""
 
     def hook(self, context: dict[str, Any]) -> None:
-        context.update(derive(context))
+        derived = derive(context)
+        context.update(derived)
+
+        def include_snippets(slot: str) -> str:
+            """The slot's snippets, rendered, each preceded by a blank line.
+
+            Write ``{{ include_snippets("slot") }}`` on a line of its own right
+            after the line the snippets follow: with no active snippet the
+            line renders as one blank line.
+            """
+            rendered = (
+                self.environment.get_template(path).render(context)
+                for path in snippet_paths(derived["features"], slot)
+            )
+            return "".join("\n" + text for text in rendered)
+
+        context["include_snippets"] = include_snippets
 
 
 class AnswerFilters(Extension):
