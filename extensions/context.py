@@ -39,6 +39,9 @@ RESERVED_PACKAGE_NAMES = frozenset(
     }
 )
 
+# The NAME each resource module reports in /health/ready.
+RESOURCE_NAMES = {"db": "database", "cache": "redis"}
+
 # Module of the generated observability package that each choice owns.
 OBSERVABILITY_MODULES = {"prometheus": "metrics", "opentelemetry": "tracing", "sentry": "error_reporting"}
 
@@ -127,7 +130,7 @@ def delivery_facts(features: list[str], code_style: str, catalog: dict[str, Any]
                 compose[key] += value
 
     # CI test job: one service container per feature that has an entry, with
-    # the image and port of its catalog choice and the URL the tests read.
+    # the image and port of its catalog choice, and the URL the tests read.
     choices = {**catalog["database"], **catalog["cache"]}
     ci_services = []
     ci_test_env = {}
@@ -136,7 +139,7 @@ def delivery_facts(features: list[str], code_style: str, catalog: dict[str, Any]
             continue
         service, choice = catalog["ci_services"][feature], choices[feature]
         ci_services.append({**service, "image": choice["image"], "port": choice["port"]})
-        ci_test_env[service["url_variable"]] = choice["test_url"]
+        ci_test_env[service["url_variable"]] = service["url"]
 
     style = catalog["code_style"][code_style]
     return {
@@ -204,6 +207,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     return {
         "features": features,
         "resource_modules": resource_modules,
+        "resource_names": [RESOURCE_NAMES[module] for module in resource_modules],
         "observability_modules": observability_modules,
         "is_sql": is_sql,
         "is_sqlite": database == "sqlite",
@@ -211,6 +215,8 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "database_driver": database_entry.get("driver", ""),
         "database_schemes": database_entry.get("schemes", []),
         "database_image": database_entry.get("image", ""),
+        "create_database_sql": database_entry.get("create_database", ""),
+        "drop_database_sql": database_entry.get("drop_database", ""),
         "database_port": database_entry.get("port", 0),
         "database_default_url": database_entry.get("default_url", ""),
         "needs_redis": needs_redis,
@@ -249,18 +255,25 @@ class ContextUpdater(ContextHook):
         derived = derive(context)
         context.update(derived)
 
-        def include_snippets(slot: str) -> str:
-            """The slot's snippets, rendered, each preceded by a blank line.
+        def include_snippets(slot: str, *, blank_line: bool = True) -> str:
+            """The slot's snippets, rendered and joined.
 
-            Write ``{{ include_snippets("slot") }}`` on a line of its own right
-            after the line the snippets follow: with no active snippet the
-            line renders as one blank line.
+            ``blank_line=True``: each snippet is preceded by a blank line; write
+            ``{{ include_snippets("slot") }}`` on a line of its own, right after
+            the line the snippets follow (with no active snippet the line
+            renders as one blank line).
+
+            ``blank_line=False``: the snippets' lines continue the previous
+            line's block; write ``{{- include_snippets("slot", blank_line=False) }}``
+            on the line after it.
             """
-            rendered = (
+            rendered = [
                 self.environment.get_template(path).render(context)
                 for path in snippet_paths(derived["features"], slot)
-            )
-            return "".join("\n" + text for text in rendered)
+            ]
+            if blank_line:
+                return "".join("\n" + text for text in rendered)
+            return "".join("\n" + text.rstrip("\n") for text in rendered)
 
         context["include_snippets"] = include_snippets
 
