@@ -39,6 +39,8 @@ RESERVED_PACKAGE_NAMES = frozenset(
     }
 )
 
+DATABASE_TITLES = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MySQL / MariaDB"}
+
 # The NAME each resource module reports in /health/ready.
 RESOURCE_NAMES = {"db": "database", "cache": "redis"}
 
@@ -206,6 +208,9 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
 
     return {
         "features": features,
+        "services_summary": " and ".join(
+            [DATABASE_TITLES.get(database, database)] + (["Redis"] if needs_redis else [])
+        ),
         "resource_modules": resource_modules,
         "resource_names": [RESOURCE_NAMES[module] for module in resource_modules],
         "observability_modules": observability_modules,

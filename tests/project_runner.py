@@ -1,0 +1,261 @@
+"""Run a rendered project's own tools, and its server, the way a developer would."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import yaml
+
+# The machine's services (DESIGN.md section 6), in the plain URL forms that
+# rendered projects accept; DATABASE_URL / REDIS_URL in the environment win.
+MACHINE_DATABASES = {
+    "postgresql": "postgresql://postgres@127.0.0.1:5432/test",
+    "mysql": "mysql://root@127.0.0.1:3306/test",
+}
+MACHINE_REDIS = "redis://127.0.0.1:6379/0"
+STARTUP_SECONDS = 60
+SHUTDOWN_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class ProjectRun:
+    """A rendered project with its own virtual environment, created by ``uv sync``."""
+
+    def __init__(self, path: Path, answers: dict[str, object]) -> None:
+        self.path = path
+        recorded = yaml.safe_load((path / ".copier-answers.yml").read_text())
+        self.answers = {**recorded, **answers}
+        self.slug = str(self.answers["project_slug"])
+        self.database = str(self.answers["database"])
+
+    def base_env(self, **extra: str) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            # The template's own environment must not leak into the project's.
+            if key not in {"VIRTUAL_ENV", "DATABASE_URL", "REDIS_URL", "PYTHONPATH"}
+        }
+        env.update(UV_NO_PROGRESS="1", NO_COLOR="1")
+        env.update(extra)
+        return env
+
+    def test_env(self) -> dict[str, str]:
+        extra = {"REDIS_URL": os.environ.get("REDIS_URL", MACHINE_REDIS)}
+        if self.database in MACHINE_DATABASES:
+            extra["DATABASE_URL"] = os.environ.get(
+                "DATABASE_URL", MACHINE_DATABASES[self.database]
+            )
+        return self.base_env(**extra)
+
+    def sync(self) -> None:
+        result = subprocess.run(
+            ["uv", "sync"],
+            cwd=self.path,
+            env=self.base_env(),
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+
+    def run(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 600
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["uv", "run", "--no-sync", *args],
+            cwd=self.path,
+            env=env or self.test_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def check(self, *args: str) -> None:
+        result = self.run(*args)
+        assert result.returncode == 0, f"{' '.join(args)}:\n{result.stdout}{result.stderr}"
+
+    def default_database_url(self) -> str:
+        if self.database == "sqlite":
+            return f"sqlite:///{self.path}/data/app.db"
+        return self.test_env()["DATABASE_URL"]
+
+    def service_env(self, database_url: str, **extra: str) -> dict[str, str]:
+        env = self.test_env()
+        env.update(DATABASE_URL=database_url, HOST="127.0.0.1", WEB_CONCURRENCY="1")
+        env.update(extra)
+        return env
+
+
+class ServerDatabase:
+    """A fresh, empty database for one server run, dropped afterwards."""
+
+    @staticmethod
+    @contextlib.contextmanager
+    def for_project(project: ProjectRun) -> Iterator[str]:
+        if project.database == "sqlite":
+            with tempfile.TemporaryDirectory() as folder:
+                yield f"sqlite:///{folder}/service.db"
+            return
+        server = project.default_database_url()
+        name = f"service_{uuid.uuid4().hex[:12]}"
+        _admin_sql(project.database, server, f"CREATE DATABASE {name}")
+        try:
+            yield server.rsplit("/", 1)[0] + "/" + name
+        finally:
+            _admin_sql(project.database, server, f"DROP DATABASE IF EXISTS {name}")
+
+
+def _admin_sql(database: str, server_url: str, statement: str) -> None:
+    """Run one statement with the database's own command-line client."""
+    url = httpx.URL(server_url.replace("postgresql://", "http://").replace("mysql://", "http://"))
+    if database == "postgresql":
+        command = ["psql", "-h", url.host, "-p", str(url.port or 5432)]
+        command += ["-U", url.username or "postgres", "-d", url.path.lstrip("/")]
+        command += ["-v", "ON_ERROR_STOP=1", "-c", statement]
+    else:
+        command = ["mariadb", "-h", url.host, "-P", str(url.port or 3306)]
+        command += ["-u", url.username or "root", "-e", statement]
+    env = {**os.environ, "PGPASSWORD": url.password or "", "MYSQL_PWD": url.password or ""}
+    subprocess.run(command, check=True, capture_output=True, env=env, timeout=60)
+
+
+@contextlib.contextmanager
+def running_service(project: ProjectRun, env: dict[str, str]) -> Iterator[str]:
+    """Serve the project until the block ends, then stop it as an orchestrator would."""
+    base_url = f"http://127.0.0.1:{env['PORT']}"
+    log_path = project.path / f"service-{env['PORT']}.log"
+    with log_path.open("w") as log:
+        # The virtual environment's script, as the Docker image runs it: no
+        # `uv run` in between to receive the stop signal.
+        process = subprocess.Popen(
+            [str(project.path / ".venv" / "bin" / project.slug), "serve"],
+            cwd=project.path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            _wait_until_live(base_url, process, log_path)
+            yield base_url
+        finally:
+            # SIGTERM is what Docker and Kubernetes send.
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                returncode = process.wait(SHUTDOWN_SECONDS)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                raise AssertionError("the service ignored SIGTERM") from None
+    log_text = log_path.read_text()
+    # uvicorn finishes in-flight work, then re-raises the signal it caught,
+    # so a graceful stop ends "killed by SIGTERM" after the shutdown lines.
+    assert returncode in {0, -signal.SIGTERM}, log_text
+    assert "Application shutdown complete" in log_text, log_text
+    _assert_json_logs(log_text)
+
+
+def _wait_until_live(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the service exited at start-up:\n{log_path.read_text()}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{base_url}/health/live", timeout=1).status_code == 200:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"the service did not come up:\n{log_path.read_text()}")
+
+
+def _assert_json_logs(text: str) -> None:
+    """Every line is a JSON object; every access line carries a request id."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines, "the service logged nothing"
+    entries = []
+    for line in lines:
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError:
+            raise AssertionError(f"log line is not JSON: {line!r}") from None
+    access = [entry for entry in entries if entry.get("message") == "request"]
+    assert access, "no access log lines"
+    assert all(entry.get("request_id") for entry in access), access[:3]
+
+
+def drive_service(base_url: str, answers: dict[str, object]) -> None:
+    """Use the running service over HTTP the way a client would."""
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        live = client.get("/health/live")
+        assert live.status_code == 200 and live.json() == {"status": "ok"}
+        assert live.headers["x-content-type-options"] == "nosniff"
+        assert live.headers["strict-transport-security"].startswith("max-age=")
+        assert live.headers["x-request-id"]
+
+        ready = client.get("/health/ready")
+        assert ready.status_code == 200, ready.text
+        assert set(ready.json()["checks"].values()) == {"ok"}
+
+        if "prometheus" in (answers.get("observability") or []):
+            metrics = client.get("/metrics")
+            assert metrics.status_code == 200
+            assert "http_requests_total" in metrics.text
+
+        malformed = client.post(
+            "/items", content=b"{oops", headers={"Content-Type": "application/json"}
+        )
+        assert 400 <= malformed.status_code < 500, malformed.text
+        assert "detail" in malformed.json()
+
+        if answers["auth"] == "jwt":
+            owner = _log_in(client)
+            stranger = _log_in(client)
+            assert client.get("/items").status_code == 401
+        else:
+            owner = stranger = {}
+        _crud_round_trip(client, owner)
+        if answers["auth"] == "jwt":
+            item = client.post("/items", json={"name": "private"}, headers=owner).json()
+            refused = client.get(f"/items/{item['id']}", headers=stranger)
+            assert refused.status_code == 404, refused.text
+
+
+def _log_in(client: httpx.Client) -> dict[str, str]:
+    email = f"user-{uuid.uuid4().hex[:10]}@example.com"
+    password = "a long enough password"
+    registered = client.post("/auth/register", json={"email": email, "password": password})
+    assert registered.status_code == 201, registered.text
+    login = client.post("/auth/login", data={"username": email, "password": password})
+    assert login.status_code == 200, login.text
+    assert login.json()["expires_in"] > 0
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+def _crud_round_trip(client: httpx.Client, headers: dict[str, str]) -> None:
+    created = client.post("/items", json={"name": "Widget"}, headers=headers)
+    assert created.status_code == 201, created.text
+    item_url = f"/items/{created.json()['id']}"
+    assert client.get(item_url, headers=headers).json()["name"] == "Widget"
+    renamed = client.patch(item_url, json={"name": "Gadget"}, headers=headers)
+    assert renamed.json()["name"] == "Gadget"
+    listing = client.get("/items", params={"limit": 10}, headers=headers).json()
+    assert any(entry["name"] == "Gadget" for entry in listing["items"])
+    assert client.delete(item_url, headers=headers).status_code == 204
+    assert client.get(item_url, headers=headers).status_code == 404

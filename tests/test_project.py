@@ -1,0 +1,138 @@
+"""Project tier: install rendered projects, run their own checks, boot and drive them.
+
+For each database x auth pair (spreading the other answers across the six),
+the rendered project must install with uv, pass mypy and its linters, pass its
+own test suite against the real database (and Redis), and then serve HTTP in
+production mode: probes, metrics, register, login, a CRUD round trip, and
+another user's item refused.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.project_runner import (
+    ProjectRun,
+    ServerDatabase,
+    drive_service,
+    free_port,
+    running_service,
+)
+from tests.services import require_service
+
+pytestmark = pytest.mark.project
+
+# database x auth, each pair once; the other answers vary so that every
+# Python version, both code styles, Redis and every observability choice run.
+PROJECTS = [
+    {"database": "sqlite", "auth": "jwt"},
+    {
+        "database": "sqlite",
+        "auth": "none",
+        "python_version": "3.11",
+        "code_style": "black-isort",
+        "observability": [],
+        "ci": "none",
+    },
+    {
+        "database": "postgresql",
+        "auth": "jwt",
+        "cache": "redis",
+        "python_version": "3.12",
+        "observability": ["prometheus", "opentelemetry", "sentry"],
+    },
+    {"database": "postgresql", "auth": "none", "observability": ["opentelemetry"]},
+    {
+        "database": "mysql",
+        "auth": "jwt",
+        "cache": "redis",
+        "python_version": "3.11",
+        "code_style": "black-isort",
+    },
+    {
+        "database": "mysql",
+        "auth": "none",
+        "python_version": "3.12",
+        "observability": ["sentry"],
+    },
+]
+
+
+def _id(answers: dict[str, object]) -> str:
+    return f"{answers['database']}-{answers['auth']}"
+
+
+@pytest.fixture(scope="module", params=PROJECTS, ids=_id)
+def project(
+    request: pytest.FixtureRequest, rendered, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ProjectRun]:
+    answers: dict[str, object] = request.param
+    database = str(answers["database"])
+    if database != "sqlite":
+        require_service(database)
+    if answers.get("cache") == "redis":
+        require_service("redis")
+    workdir = tmp_path_factory.mktemp(_id(answers))
+    source = Path(shutil.copytree(rendered(answers), workdir / "project", symlinks=True))
+    run = ProjectRun(source, answers)
+    run.sync()
+    yield run
+
+
+def test_type_checks(project: ProjectRun) -> None:
+    project.check("mypy")
+
+
+def test_linters(project: ProjectRun) -> None:
+    if project.answers.get("code_style") == "black-isort":
+        project.check("flake8")
+        project.check("black", "--check", ".")
+        project.check("isort", "--check-only", ".")
+    else:
+        project.check("ruff", "check", ".")
+        project.check("ruff", "format", "--check", ".")
+
+
+def test_own_test_suite_passes(project: ProjectRun) -> None:
+    result = project.run("pytest", "-q", "-p", "no:cacheprovider")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout
+
+
+def test_service_serves_http_in_production(project: ProjectRun) -> None:
+    with ServerDatabase.for_project(project) as database_url:
+        env = project.service_env(
+            database_url,
+            ENVIRONMENT="production",
+            SECRET_KEY=secrets.token_urlsafe(48),
+            CORS_ORIGINS="https://app.example.com",
+            PORT=str(free_port()),
+        )
+        migrate = project.run(project.slug, "migrate", env=env)
+        assert migrate.returncode == 0, migrate.stderr
+        with running_service(project, env) as base_url:
+            drive_service(base_url, project.answers)
+
+
+@pytest.mark.gates
+def test_service_refuses_placeholder_secrets_in_production(project: ProjectRun) -> None:
+    env = project.service_env(
+        project.default_database_url(),
+        ENVIRONMENT="production",
+        SECRET_KEY="change-me",
+        DEBUG="true",
+        CORS_ORIGINS="*",
+    )
+    result = project.run(project.slug, "serve", env=env, timeout=60)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    for variable in ("DEBUG", "CORS_ORIGINS"):
+        assert variable in output, output
+    if project.answers["auth"] == "jwt":
+        assert "SECRET_KEY" in output, output
+
