@@ -183,7 +183,9 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     if has_auth:
         runtime += catalog["auth"][auth]["packages"]
     for choice in observability:
-        runtime += catalog["observability"][choice]["packages"]
+        # An unknown choice is refused by Copier's own choice validation; it
+        # must not crash this hook first.
+        runtime += catalog["observability"].get(choice, {}).get("packages", [])
 
     dev = list(catalog["dev"]["packages"]) + catalog["code_style"][code_style]["dev_packages"]
 
@@ -204,7 +206,9 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     # Modules of the generated package that own an external connection, in
     # start-up order; each offers lifespan(app) and ping(app).
     resource_modules = [name for name, active in (("db", is_sql), ("cache", needs_redis)) if active]
-    observability_modules = [OBSERVABILITY_MODULES[choice] for choice in observability]
+    observability_modules = [
+        OBSERVABILITY_MODULES[choice] for choice in observability if choice in OBSERVABILITY_MODULES
+    ]
 
     return {
         "features": features,

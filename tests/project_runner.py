@@ -58,9 +58,7 @@ class ProjectRun:
     def test_env(self) -> dict[str, str]:
         extra = {"REDIS_URL": os.environ.get("REDIS_URL", MACHINE_REDIS)}
         if self.database in MACHINE_DATABASES:
-            extra["DATABASE_URL"] = os.environ.get(
-                "DATABASE_URL", MACHINE_DATABASES[self.database]
-            )
+            extra["DATABASE_URL"] = os.environ.get("DATABASE_URL", MACHINE_DATABASES[self.database])
         return self.base_env(**extra)
 
     def sync(self) -> None:

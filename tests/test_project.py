@@ -135,4 +135,3 @@ def test_service_refuses_placeholder_secrets_in_production(project: ProjectRun) 
         assert variable in output, output
     if project.answers["auth"] == "jwt":
         assert "SECRET_KEY" in output, output
-

@@ -1,0 +1,1 @@
+"""The template's own test suite: render tier, planted-defect gates, helpers."""

@@ -1,0 +1,399 @@
+"""The quality gates a rendered project must pass, as plain functions.
+
+Each gate takes a rendered project directory and returns its problems (an
+empty list when clean), one readable line or block each, paths relative to
+the project. The render tier runs them over every combination; the gate
+tests plant one defect in a good render and check that the matching gate
+reports it. Both call these same functions, so a gate proven to catch its
+defect is the gate that guards the renders.
+
+Gates that start a slow tool (check-jsonschema) take many projects at once,
+so one process checks every render.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import subprocess
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import yaml
+
+from tests import tools
+
+ANSWERS_FILE = ".copier-answers.yml"
+# Directories that tools or hooks may create inside a project; not rendered output.
+NOT_RENDERED = frozenset(
+    {".git", "__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache", ".venv"}
+)
+# A PEP 561 marker carries no content by definition; every other file must say something.
+MAY_BE_EMPTY = frozenset({"py.typed"})
+# GitHub Actions expressions (`${{ github.sha }}`) are meant to reach the output.
+GITHUB_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+# `${#name}` is a shell string length, not a Jinja comment.
+JINJA_MARK = re.compile(r"\{\{|\{%|(?<!\$)\{#")
+IF_TAG = re.compile(r"\{%[-+]?\s*(?:el)?if\b")
+MAX_IF_TAGS = 3
+COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+Gate = Callable[[Path], list[str]]
+
+
+# Reading a project ------------------------------------------------------------
+
+
+def answers(project: Path) -> dict[str, object]:
+    """The answers Copier recorded for ``project``."""
+    path = project / ANSWERS_FILE
+    if not path.is_file():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def project_files(project: Path) -> Iterator[Path]:
+    """Every rendered file, in a stable order."""
+    for path in sorted(project.rglob("*")):
+        if path.is_file() and not NOT_RENDERED.intersection(path.relative_to(project).parts):
+            yield path
+
+
+def text_of(path: Path) -> str | None:
+    """The file's text, or None for a binary file."""
+    data = path.read_bytes()
+    if b"\0" in data:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def files_matching(project: Path, *suffixes: str) -> list[Path]:
+    return [path for path in project_files(project) if path.name.endswith(suffixes)]
+
+
+def workflow_files(project: Path) -> list[Path]:
+    folder = project / ".github" / "workflows"
+    return sorted(path for path in folder.glob("*") if path.suffix in {".yml", ".yaml"})
+
+
+def _relative(path: Path, project: Path) -> str:
+    return str(path.relative_to(project))
+
+
+def _tool_problem(result: subprocess.CompletedProcess[str], what: str) -> list[str]:
+    return [f"{what}:\n{tools.output_of(result)}"] if result.returncode else []
+
+
+# Content gates (pure Python) ---------------------------------------------------
+
+
+def leftover_jinja(project: Path) -> list[str]:
+    """Jinja that was not rendered: in file names, a stray .jinja suffix, or in text."""
+    problems = []
+    for path in project_files(project):
+        name = _relative(path, project)
+        if JINJA_MARK.search(name) or path.name.endswith(".jinja"):
+            problems.append(f"{name}: unrendered file name")
+        text = text_of(path)
+        for number, line in enumerate((text or "").splitlines(), start=1):
+            if JINJA_MARK.search(GITHUB_EXPRESSION.sub("", line)):
+                problems.append(f"{name}:{number}: leftover Jinja: {line.strip()}")
+    return problems
+
+
+def empty_files(project: Path) -> list[str]:
+    """Files with nothing but whitespace (a feature rendered away to nothing)."""
+    return [
+        f"{_relative(path, project)}: empty file"
+        for path in project_files(project)
+        if path.name not in MAY_BE_EMPTY and not path.read_bytes().strip()
+    ]
+
+
+def yaml_files(project: Path) -> list[str]:
+    problems = []
+    for path in files_matching(project, ".yml", ".yaml"):
+        try:
+            list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+        except yaml.YAMLError as error:
+            problems.append(f"{_relative(path, project)}: invalid YAML: {error}")
+    return problems
+
+
+def toml_files(project: Path) -> list[str]:
+    problems = []
+    for path in files_matching(project, ".toml"):
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            problems.append(f"{_relative(path, project)}: invalid TOML: {error}")
+    return problems
+
+
+def unrendered_imports(project: Path) -> list[str]:
+    """Imports of the project's own modules (absolute or relative) that do not exist.
+
+    A feature owns whole files, so a file rendered for one combination can
+    still import a module rendered only for another; this finds that drift
+    without installing the project.
+    """
+    package = str(answers(project).get("package_name", ""))
+    roots = [root for root in (project / "src", project) if (root / package).is_dir()]
+    if not package or not roots:
+        return [f"package directory of {package!r} not found under src/ or the project root"]
+    root = roots[0]
+    problems = []
+    for path in files_matching(project, ".py"):
+        name = _relative(path, project)
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=name)
+        except SyntaxError as error:
+            problems.append(f"{name}:{error.lineno}: does not parse: {error.msg}")
+            continue
+        for node in ast.walk(tree):
+            for problem in _import_problems(node, path, root, package):
+                problems.append(f"{name}:{node.lineno}: {problem}")
+    return problems
+
+
+def _import_problems(node: ast.AST, path: Path, root: Path, package: str) -> Iterator[str]:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.name.split(".")[0] == package:
+                yield from _missing_module(root, alias.name)
+    elif isinstance(node, ast.ImportFrom):
+        if node.level:
+            base = path.parent
+            for _ in range(node.level - 1):
+                base = base.parent
+            target = base.joinpath(*(node.module.split(".") if node.module else []))
+            shown = "." * node.level + (node.module or "")
+        elif (node.module or "").split(".")[0] == package:
+            target = root.joinpath(*node.module.split("."))
+            shown = node.module
+        else:
+            return
+        if _module_file(target) is None and not target.is_dir():
+            yield f"imports {shown}, which was not rendered"
+            return
+        for alias in node.names:
+            if not _provides(target, alias.name):
+                yield f"imports {alias.name} from {shown}, which neither defines nor contains it"
+
+
+def _missing_module(root: Path, dotted: str) -> Iterator[str]:
+    target = root.joinpath(*dotted.split("."))
+    if _module_file(target) is None and not target.is_dir():
+        yield f"imports {dotted}, which was not rendered"
+
+
+def _module_file(target: Path) -> Path | None:
+    """The source of module ``target`` (a path without suffix), if rendered."""
+    for candidate in (target.with_name(target.name + ".py"), target / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _provides(target: Path, name: str) -> bool:
+    """Whether ``from <target> import name`` finds a submodule or a top-level name."""
+    if name == "*" or _module_file(target / name) is not None or (target / name).is_dir():
+        return True
+    source = _module_file(target)
+    if source is None:  # a namespace package has no names of its own
+        return False
+    defined = _top_level_names(ast.parse(source.read_text(encoding="utf-8")).body)
+    return name in defined or "*" in defined or "__getattr__" in defined
+
+
+def _top_level_names(body: list[ast.stmt]) -> set[str]:
+    """Names a module binds at import time, including inside if/try/with blocks."""
+    names: set[str] = set()
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue  # names bound inside are not module attributes
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+        elif type(node).__name__ == "TypeAlias":  # `type X = ...`, Python 3.12+
+            names.add(node.name.id)
+        for block in ("body", "orelse", "finalbody", "handlers"):
+            names |= _top_level_names(getattr(node, block, None) or [])
+    return names
+
+
+# Tool gates (one process per project) ------------------------------------------
+
+
+def formatting(project: Path) -> list[str]:
+    """The project's formatter, with the project's own configuration, changes nothing."""
+    style = answers(project).get("code_style")
+    if style == "ruff":
+        runs = [("ruff format", ("ruff", "format", "--no-cache", "--check", "--diff", "."))]
+    elif style == "black-isort":
+        runs = [
+            ("black", ("black", "--check", "--diff", "--quiet", ".")),
+            ("isort", ("isort", "--check-only", "--diff", "--profile", "black", ".")),
+        ]
+    else:
+        return [f"unknown code_style {style!r} in {ANSWERS_FILE}"]
+    problems = []
+    for label, (tool, *args) in runs:
+        problems += _tool_problem(
+            tools.run(tool, *args, cwd=project), f"{label} would change files"
+        )
+    return problems
+
+
+def ruff_lint(project: Path) -> list[str]:
+    """`ruff check` with the project's configuration (ruff's defaults if it has none)."""
+    result = tools.run("ruff", "check", "--no-cache", "--output-format=concise", ".", cwd=project)
+    return _tool_problem(result, "ruff check")
+
+
+def flake8_lint(project: Path) -> list[str]:
+    """flake8, the linter of black-isort projects, with the project's configuration."""
+    if answers(project).get("code_style") != "black-isort":
+        return []
+    return _tool_problem(tools.run("flake8", ".", cwd=project), "flake8")
+
+
+def dockerfile(project: Path) -> list[str]:
+    """hadolint is clean and the final stage runs as a numeric non-root user."""
+    path = project / "Dockerfile"
+    if not path.is_file():
+        return ["Dockerfile is missing"]
+    problems = _tool_problem(
+        tools.run("hadolint", "--no-color", "Dockerfile", cwd=project), "hadolint"
+    )
+    return problems + _final_user_problems(path.read_text(encoding="utf-8"))
+
+
+def _final_user_problems(text: str) -> list[str]:
+    # hadolint only objects to an explicit `USER root`; a final stage with no
+    # USER at all runs as root too, and a name instead of a numeric id cannot
+    # be verified by Kubernetes' runAsNonRoot.
+    instructions = [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    stages = [i for i, line in enumerate(instructions) if line.upper().startswith("FROM ")]
+    final_stage = instructions[stages[-1] if stages else 0 :]
+    users = [
+        line.split(None, 1)[1].strip() for line in final_stage if re.match(r"(?i)USER\s+\S", line)
+    ]
+    if not users:
+        return ["Dockerfile: the final stage has no USER, so the container runs as root"]
+    user = users[-1].split(":")[0]
+    if not user.isdigit():
+        return [f"Dockerfile: final USER {users[-1]!r} is not a numeric id"]
+    if int(user) == 0:
+        return ["Dockerfile: final USER is root (uid 0)"]
+    return []
+
+
+def workflow_lint(project: Path) -> list[str]:
+    """actionlint over the rendered GitHub workflows."""
+    files = workflow_files(project)
+    if not files:
+        return []
+    result = tools.run("actionlint", "-no-color", "-oneline", *files, cwd=project)
+    return _tool_problem(result, "actionlint")
+
+
+def workflow_security(project: Path) -> list[str]:
+    """zizmor (offline audits) over the rendered GitHub workflows and actions."""
+    if not workflow_files(project):
+        return []
+    result = tools.run("zizmor", "--offline", "--format", "plain", ".", cwd=project)
+    return _tool_problem(result, "zizmor")
+
+
+PROJECT_GATES: dict[str, Gate] = {
+    "leftover-jinja": leftover_jinja,
+    "empty-files": empty_files,
+    "imports": unrendered_imports,
+    "yaml": yaml_files,
+    "toml": toml_files,
+    "formatting": formatting,
+    "ruff": ruff_lint,
+    "flake8": flake8_lint,
+    "dockerfile": dockerfile,
+    "actionlint": workflow_lint,
+    "zizmor": workflow_security,
+}
+
+
+# Schema gates (one process for many projects) ------------------------------------
+
+
+def compose_schema(*projects: Path) -> list[str]:
+    """Every compose file matches the Compose specification."""
+    files = [
+        project / name
+        for project in projects
+        for name in COMPOSE_FILES
+        if (project / name).is_file()
+    ]
+    return _schema_problems("vendor.compose-spec", files)
+
+
+def workflow_schema(*projects: Path) -> list[str]:
+    """Every GitHub workflow matches SchemaStore's workflow schema."""
+    return _schema_problems(
+        "vendor.github-workflows", [f for p in projects for f in workflow_files(p)]
+    )
+
+
+def _schema_problems(schema: str, files: list[Path]) -> list[str]:
+    if not files:
+        return []
+    # Problems name files as <render directory>/<file>: the render directory says which answers.
+    base = Path(os.path.commonpath([f.parent for f in files]))
+    args = ["-o", "JSON", "--builtin-schema", schema, *(str(f.relative_to(base)) for f in files)]
+    result = tools.run("check-jsonschema", *args, cwd=base)
+    if result.returncode == 0:
+        return []
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        return [f"check-jsonschema ({schema}) failed:\n{tools.output_of(result)}"]
+    problems = [f"{e['filename']}: {e['path']}: {e['message']}" for e in report.get("errors", [])]
+    problems += [f"{e['filename']}: {e['message']}" for e in report.get("parse_errors", [])]
+    return problems or [f"check-jsonschema ({schema}) failed:\n{tools.output_of(result)}"]
+
+
+BATCH_GATES: dict[str, Callable[..., list[str]]] = {
+    "compose-schema": compose_schema,
+    "workflow-schema": workflow_schema,
+}
+
+
+# Template gates ------------------------------------------------------------------
+
+
+def template_if_tags(template_dir: Path, limit: int = MAX_IF_TAGS) -> list[str]:
+    """Template files with more than ``limit`` `{% if %}`/`{% elif %}` tags.
+
+    A feature should own whole files (conditional file names, `_exclude`),
+    not sprinkle conditions through shared ones.
+    """
+    problems = []
+    for path in sorted(template_dir.rglob("*.jinja")):
+        count = len(IF_TAG.findall(path.read_text(encoding="utf-8")))
+        if count > limit:
+            problems.append(
+                f"{_relative(path, template_dir)}: {count} if/elif tags (at most {limit})"
+            )
+    return problems

@@ -1,0 +1,69 @@
+"""Render tier: every pairwise combination renders clean.
+
+Each combination is rendered once per test worker (see ``rendered`` in
+conftest.py) and every gate of ``tests/gates.py`` runs on it; the schema
+gates check all renders in one process.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from tests import gates
+from tests.combinations import (
+    TEMPLATE_ROOT,
+    combination_id,
+    pairwise_combinations,
+    to_copier_data,
+)
+from tests.rendering import RenderCache, RenderFailedError
+
+pytestmark = pytest.mark.render
+
+COMBINATIONS = pairwise_combinations()
+IDS = [combination_id(answers) for answers in COMBINATIONS]
+# Jinja lives in the rendered tree and in the snippets it includes.
+TEMPLATE_TREES = [TEMPLATE_ROOT / "template", TEMPLATE_ROOT / "includes"]
+
+
+@pytest.mark.parametrize("answers", COMBINATIONS, ids=IDS)
+def test_renders_with_the_given_answers(rendered: RenderCache, answers: dict) -> None:
+    project = rendered(answers)
+
+    recorded = yaml.safe_load((project / gates.ANSWERS_FILE).read_text(encoding="utf-8"))
+    assert {key: recorded.get(key) for key in answers} == to_copier_data(answers)
+
+
+# Combinations outermost, so one worker tends to receive all the gates of a render.
+@pytest.mark.parametrize("gate", list(gates.PROJECT_GATES))
+@pytest.mark.parametrize("answers", COMBINATIONS, ids=IDS)
+def test_render_passes_gate(rendered: RenderCache, answers: dict, gate: str) -> None:
+    problems = gates.PROJECT_GATES[gate](rendered(answers))
+
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("gate", list(gates.BATCH_GATES))
+def test_renders_pass_schema_gate(rendered: RenderCache, gate: str) -> None:
+    projects = []
+    for answers in COMBINATIONS:
+        try:
+            projects.append(rendered(answers))
+        except RenderFailedError:
+            continue  # reported by test_renders_with_the_given_answers
+    if not projects:
+        pytest.fail("no combination rendered")
+
+    problems = gates.BATCH_GATES[gate](*projects)
+
+    assert not problems, "\n".join(problems)
+
+
+def test_template_files_hold_few_conditions() -> None:
+    problems = []
+    for tree in TEMPLATE_TREES:
+        if tree.is_dir():
+            problems += [f"{tree.name}/{problem}" for problem in gates.template_if_tags(tree)]
+
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,57 @@
+"""Bad answers are refused by Copier, with a message that says how to fix them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.render
+
+# (answers, the helpful part of the message)
+BAD_ANSWERS = {
+    "keyword-package": ({"package_name": "class"}, "'class' is a Python keyword"),
+    "digit-first-package": ({"package_name": "1abc"}, "'1abc' is not a Python identifier"),
+    "upper-case-package": ({"package_name": "Acme"}, "in lower case (e.g. acme)"),
+    "stdlib-package": ({"package_name": "json"}, "would shadow the standard library"),
+    "dependency-package": ({"package_name": "fastapi"}, "would shadow a dependency"),
+    "empty-project-name": ({"project_name": ""}, "Type a name for the service"),
+    "blank-project-name": ({"project_name": "   "}, "Type a name for the service"),
+    "spaced-slug": ({"project_slug": "Bad Slug"}, "'Bad Slug' is not a valid slug"),
+    "trailing-hyphen-slug": ({"project_slug": "acme-"}, "'acme-' is not a valid slug"),
+    "bad-email": ({"author_email": "not-an-email"}, "'not-an-email' is not an e-mail address"),
+    "multiline-description": (
+        {"description": "First line.\nSecond line."},
+        "Type the description on one line",
+    ),
+    "long-description": ({"description": "x" * 201}, "under 200 characters"),
+    "quoted-author": ({"author_name": 'Jane "JD" Doe'}, "without double quotes"),
+    "unknown-choice": ({"database": "oracle"}, "Invalid choice"),
+    "unknown-multiselect-choice": ({"observability": ["tracing"]}, "Invalid choice"),
+}
+
+
+@pytest.mark.parametrize(("answers", "message"), BAD_ANSWERS.values(), ids=BAD_ANSWERS)
+def test_bad_answer_is_refused(copie, template_snapshot: Path, answers: dict, message: str) -> None:
+    result = copie.copy(extra_answers=answers, template_dir=template_snapshot)
+
+    assert result.exit_code != 0, f"Copier accepted {answers}"
+    assert message in str(result.exception)
+
+
+def test_default_answers_are_accepted(copie, template_snapshot: Path) -> None:
+    # The control for the refusals above: the same call with good answers succeeds.
+    result = copie.copy(template_dir=template_snapshot)
+
+    assert result.exit_code == 0, result.exception
+    assert result.project_dir is not None and result.project_dir.is_dir()
+
+
+def test_personal_copier_settings_are_shut_out() -> None:
+    # conftest.py points Copier at an empty settings file, so defaults or
+    # trusted repositories from the developer's own settings cannot change a render.
+    settings = Path(os.environ["COPIER_SETTINGS_PATH"])
+
+    assert yaml.safe_load(settings.read_text(encoding="utf-8")) == {}
