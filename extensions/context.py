@@ -13,7 +13,7 @@ import re
 import sys
 import tomllib
 import unicodedata
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,17 +27,6 @@ INCLUDES_PATH = Path(__file__).parent.parent / "includes"
 
 SQL_DATABASES = frozenset({"sqlite", "postgresql", "mysql"})
 
-# Names a package must not take: importing it would shadow a dependency or a
-# tool of the generated project.
-RESERVED_PACKAGE_NAMES = frozenset(
-    {
-        "alembic", "anyio", "app", "argon2", "asyncpg", "aiomysql", "aiosqlite", "black",
-        "fastapi", "flake8", "httpx", "isort", "jwt", "migrations", "mypy", "opentelemetry",
-        "prometheus_client", "pwdlib", "pydantic", "pydantic_settings", "pytest", "redis",
-        "ruff", "sentry_sdk", "sqlalchemy", "src", "starlette", "test", "tests", "uvicorn",
-        "uvloop",
-    }
-)
 
 DATABASE_TITLES = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MySQL / MariaDB"}
 
@@ -45,7 +34,11 @@ DATABASE_TITLES = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MyS
 RESOURCE_NAMES = {"db": "database", "cache": "redis"}
 
 # Module of the generated observability package that each choice owns.
-OBSERVABILITY_MODULES = {"prometheus": "metrics", "opentelemetry": "tracing", "sentry": "error_reporting"}
+OBSERVABILITY_MODULES = {
+    "prometheus": "metrics",
+    "opentelemetry": "tracing",
+    "sentry": "error_reporting",
+}
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
@@ -78,9 +71,15 @@ def package_name_error(name: str) -> str:
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         return f"'{name}' is a Python keyword: pick another name (e.g. {name}_service)."
     if name in sys.stdlib_module_names:
-        return f"'{name}' would shadow the standard library module: pick another name (e.g. {name}_service)."
-    if name in RESERVED_PACKAGE_NAMES:
-        return f"'{name}' would shadow a dependency or tool of the project: pick another name (e.g. {name}_service)."
+        return (
+            f"'{name}' would shadow the standard library module: "
+            f"pick another name (e.g. {name}_service)."
+        )
+    if name in load_catalog()["reserved_package_names"]:
+        return (
+            f"'{name}' would shadow a dependency or tool of the project: "
+            f"pick another name (e.g. {name}_service)."
+        )
     if name.startswith("_"):
         return "The package name must start with a letter (e.g. acme_orders)."
     return ""
@@ -170,6 +169,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     python_version = str(answers.get("python_version", "3.13"))
 
     is_sql = database in SQL_DATABASES
+    is_server_database = is_sql and database != "sqlite"
     database_entry = catalog["database"].get(database, {})
     needs_redis = cache_choice == "redis"
     has_auth = auth != "none"
@@ -194,7 +194,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         for name, active in (
             (database, True),
             ("sql", is_sql),
-            ("server_database", is_sql and database != "sqlite"),
+            ("server_database", is_server_database),
             ("redis", needs_redis),
             ("auth", has_auth),
             ("public", not has_auth),
@@ -220,7 +220,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "observability_modules": observability_modules,
         "is_sql": is_sql,
         "is_sqlite": database == "sqlite",
-        "is_server_database": is_sql and database != "sqlite",
+        "is_server_database": is_server_database,
         "database_driver": database_entry.get("driver", ""),
         "database_schemes": database_entry.get("schemes", []),
         "database_image": database_entry.get("image", ""),
@@ -254,11 +254,13 @@ def snippet_paths(features: list[str], slot: str) -> list[str]:
     instead of holding one condition per feature.
     """
     folder = INCLUDES_PATH / slot
-    return [f"includes/{slot}/{name}.jinja" for name in features if (folder / f"{name}.jinja").is_file()]
+    return [
+        f"includes/{slot}/{name}.jinja" for name in features if (folder / f"{name}.jinja").is_file()
+    ]
 
 
 class ContextUpdater(ContextHook):
-    """Adds the derived facts, and the ``include_snippets`` function, to every template's context."""
+    """Adds the derived facts and ``include_snippets`` to every template's context."""
 
     def hook(self, context: dict[str, Any]) -> None:
         derived = derive(context)
