@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.project_runner import (
@@ -135,3 +136,28 @@ def test_service_refuses_placeholder_secrets_in_production(project: ProjectRun) 
         assert variable in output, output
     if project.answers["auth"] == "jwt":
         assert "SECRET_KEY" in output, output
+
+
+SHARED_LIMIT_PROJECTS = [p for p in PROJECTS if p["auth"] == "jwt" and p.get("cache") == "redis"]
+
+
+@pytest.mark.parametrize("project", SHARED_LIMIT_PROJECTS, ids=_id, indirect=True)
+def test_login_limit_holds_across_workers(project: ProjectRun) -> None:
+    """With Redis, the login limit is shared by every worker process."""
+    with ServerDatabase.for_project(project) as database_url:
+        env = project.service_env(
+            database_url,
+            PORT=str(free_port()),
+            WEB_CONCURRENCY="2",
+            LOGIN_RATE_LIMIT="3",
+        )
+        assert project.run(project.slug, "migrate", env=env).returncode == 0
+        with running_service(project, env) as base_url:
+            form = {"username": f"{secrets.token_hex(6)}@example.com", "password": "x" * 12}
+            # A new connection per attempt, so the kernel spreads them over
+            # both workers' shared listening socket.
+            statuses = [
+                httpx.post(f"{base_url}/auth/login", data=form, timeout=10).status_code
+                for _ in range(6)
+            ]
+    assert statuses == [401, 401, 401, 429, 429, 429]
