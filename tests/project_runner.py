@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -233,6 +234,33 @@ def drive_service(base_url: str, answers: dict[str, object]) -> None:
             item = client.post("/items", json={"name": "private"}, headers=owner).json()
             refused = client.get(f"/items/{item['id']}", headers=stranger)
             assert refused.status_code == 404, refused.text
+
+
+def fuzz_service(base_url: str, answers: dict[str, object]) -> None:
+    """Throw generated requests at every operation; none may answer 5xx.
+
+    Bounded (a fixed number of examples per operation and a fixed seed, so a
+    failure reproduces) and aimed at 127.0.0.1 only.
+    """
+    headers = []
+    if answers["auth"] == "jwt":
+        with httpx.Client(base_url=base_url, timeout=10) as client:
+            token = _log_in(client)["Authorization"]
+        headers = ["--header", f"Authorization: {token}"]
+    schemathesis = Path(sys.executable).with_name("st")
+    command = [
+        *(str(schemathesis), "run", f"{base_url}/openapi.json", *headers),
+        *("--checks", "not_a_server_error", "--max-examples", "25", "--seed", "1"),
+        *("--request-timeout", "20", "--no-color"),
+    ]
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
 
 
 def _log_in(client: httpx.Client) -> dict[str, str]:

@@ -4,7 +4,8 @@ For each database x auth pair (spreading the other answers across the six),
 the rendered project must install with uv, pass mypy and its linters, pass its
 own test suite against the real database (and Redis), and then serve HTTP in
 production mode: probes, metrics, register, login, a CRUD round trip, and
-another user's item refused.
+another user's item refused, and a bounded fuzz run (schemathesis, fixed
+seed) that finds no 5xx answer.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tests.project_runner import (
     ServerDatabase,
     drive_service,
     free_port,
+    fuzz_service,
     running_service,
 )
 from tests.services import require_service
@@ -118,6 +120,7 @@ def test_service_serves_http_in_production(project: ProjectRun) -> None:
         assert migrate.returncode == 0, migrate.stderr
         with running_service(project, env) as base_url:
             drive_service(base_url, project.answers)
+            fuzz_service(base_url, project.answers)
 
 
 @pytest.mark.gates
@@ -161,3 +164,34 @@ def test_login_limit_holds_across_workers(project: ProjectRun) -> None:
                 for _ in range(6)
             ]
     assert statuses == [401, 401, 401, 429, 429, 429]
+
+
+@pytest.mark.gates
+@pytest.mark.parametrize("project", PROJECTS[:1], ids=_id, indirect=True)
+def test_fuzzing_catches_a_server_error(
+    project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A route that crashes on a valid but unusual input is found by the fuzz run."""
+    # A copy with a virtual environment of its own: the original's editable
+    # install points at the original sources.
+    copy = shutil.copytree(
+        project.path,
+        tmp_path_factory.mktemp("broken") / "project",
+        ignore=shutil.ignore_patterns(".venv"),
+    )
+    broken = ProjectRun(Path(copy), project.answers)
+    router = broken.path / "src" / str(broken.answers["package_name"]) / "items" / "router.py"
+    source = router.read_text()
+    planted = source.replace(
+        "    return ItemRead.model_validate(await _find(session, scope, item_id))",
+        "    if item_id > 1_000_000:\n        raise RuntimeError\n"
+        "    return ItemRead.model_validate(await _find(session, scope, item_id))",
+    )
+    assert planted != source
+    router.write_text(planted)
+    broken.sync()
+    with ServerDatabase.for_project(broken) as database_url:
+        env = broken.service_env(database_url, PORT=str(free_port()))
+        assert broken.run(broken.slug, "migrate", env=env).returncode == 0
+        with running_service(broken, env) as base_url, pytest.raises(AssertionError):
+            fuzz_service(base_url, broken.answers)
