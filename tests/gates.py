@@ -320,6 +320,27 @@ def workflow_security(project: Path) -> list[str]:
     return _tool_problem(result, "zizmor")
 
 
+def makefile_help(project: Path) -> list[str]:
+    """`make help` lists every target of the Makefile."""
+    makefile = project / "Makefile"
+    targets = re.findall(r"^([a-z][a-z-]*):", makefile.read_text(encoding="utf-8"), re.M)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "help"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return [f"Makefile: make help failed: {result.stderr.strip()}"]
+    listed = set(re.findall(r"^\s+([a-z][a-z-]*)\s", result.stdout, re.M))
+    return [
+        f"Makefile: target {target!r} missing from make help"
+        for target in targets
+        if target not in listed
+    ]
+
+
 PROJECT_GATES: dict[str, Gate] = {
     "leftover-jinja": leftover_jinja,
     "empty-files": empty_files,
@@ -332,6 +353,7 @@ PROJECT_GATES: dict[str, Gate] = {
     "dockerfile": dockerfile,
     "actionlint": workflow_lint,
     "zizmor": workflow_security,
+    "makefile-help": makefile_help,
 }
 
 

@@ -260,3 +260,13 @@ def test_template_file_with_four_conditions_is_caught(tmp_path: Path) -> None:
     plant(tmp_path, "verbatim.txt", "{% if a %}" * 5)
 
     assert gates.template_if_tags(tmp_path) == ["sub/four.txt.jinja: 4 if/elif tags (at most 3)"]
+
+
+def test_makefile_gate_catches_an_unlisted_target(rendered, writable_copy) -> None:
+    project = writable_copy(rendered(default_answers()))
+    makefile = project / "Makefile"
+    makefile.write_text(makefile.read_text() + "\nsecret-target:\n\techo hidden\n")
+
+    problems = gates.makefile_help(project)
+
+    assert any("secret-target" in problem for problem in problems)
