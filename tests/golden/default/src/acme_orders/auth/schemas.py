@@ -1,0 +1,33 @@
+"""Request and response bodies of the auth API."""
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+# NIST SP 800-63B: at least 8 characters, allow at least 64; 12 is the
+# usual floor for a service that cannot offer a second factor.
+MIN_PASSWORD_LENGTH = 12
+# Bounded so hashing a huge body cannot be used to burn CPU.
+MAX_PASSWORD_LENGTH = 128
+# OAuth2 token type (RFC 6750).
+BEARER = "bearer"
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr = Field(max_length=320)
+    password: str = Field(
+        min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH
+    )
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = BEARER
+    expires_in: int

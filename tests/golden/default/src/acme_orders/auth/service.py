@@ -1,0 +1,49 @@
+"""Account use cases: registration and credential checks."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from acme_orders.auth.models import User
+from acme_orders.auth.schemas import MAX_PASSWORD_LENGTH, UserCreate
+from acme_orders.auth.security import hash_password, verify_password
+
+
+class EmailTakenError(Exception):
+    """An account with this e-mail address exists already."""
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def register(session: AsyncSession, data: UserCreate) -> User:
+    user = User(
+        email=normalize_email(data.email), password_hash=hash_password(data.password)
+    )
+    session.add(user)
+    try:
+        await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise EmailTakenError from exc
+    await session.refresh(user)
+    return user
+
+
+async def authenticate(session: AsyncSession, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    if len(password) > MAX_PASSWORD_LENGTH:
+        # No stored password is this long; do not spend a hash on it.
+        return None
+    user = await session.scalar(
+        select(User).where(User.email == normalize_email(email))
+    )
+    valid, new_hash = verify_password(password, user.password_hash if user else None)
+    if user is None or not valid or not user.is_active:
+        return None
+    if new_hash is not None:
+        # Hashing parameters were raised since this password was stored.
+        user.password_hash = new_hash
+        await session.commit()
+    return user

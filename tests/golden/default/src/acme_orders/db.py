@@ -1,0 +1,98 @@
+"""Database seam: engine, sessions and the declarative base.
+
+The rest of the code asks for a session (the ``Session`` dependency) and never
+sees the driver, so the database can change without touching domain code.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from sqlalchemy import MetaData, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext import asyncio as sa_asyncio
+from sqlalchemy.orm import DeclarativeBase
+
+from acme_orders.settings import Settings
+
+NAME = "database"
+ASYNC_DRIVER = "sqlite+aiosqlite"
+# Plain URL schemes that mean this database; tests and platforms pass these.
+ACCEPTED_SCHEMES = frozenset(["sqlite"])
+
+# Stable constraint names, so migrations can drop what they created.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def async_url(plain_url: str) -> URL:
+    """Map a plain database URL onto the async driver this project installs."""
+    url = make_url(plain_url)
+    if url.get_backend_name() not in ACCEPTED_SCHEMES:
+        accepted = ", ".join(sorted(ACCEPTED_SCHEMES))
+        msg = f"DATABASE_URL must start with one of: {accepted} (got {url.drivername})"
+        raise ValueError(msg)
+    return url.set(drivername=ASYNC_DRIVER)
+
+
+def create_engine(settings: Settings) -> sa_asyncio.AsyncEngine:
+    url = async_url(settings.database_url)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    # Looked up on the module at call time, so tracing can wrap it.
+    engine = sa_asyncio.create_async_engine(url, connect_args={"timeout": 30})
+    event.listen(engine.sync_engine, "connect", _configure_sqlite)
+    return engine
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
+    # WAL lets readers work during a write; SQLite leaves foreign keys off
+    # unless asked on every connection.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = create_engine(settings)
+    app.state.engine = engine
+    app.state.sessionmaker = sa_asyncio.async_sessionmaker(
+        engine, expire_on_commit=False
+    )
+    try:
+        yield
+    finally:
+        await engine.dispose()
+
+
+async def ping(app: FastAPI) -> None:
+    engine: sa_asyncio.AsyncEngine = app.state.engine
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+async def get_session(request: Request) -> AsyncIterator[sa_asyncio.AsyncSession]:
+    """One session per request; work is committed by the service functions."""
+    sessionmaker: sa_asyncio.async_sessionmaker[sa_asyncio.AsyncSession] = (
+        request.app.state.sessionmaker
+    )
+    async with sessionmaker() as session:
+        yield session
+
+
+Session = Annotated[sa_asyncio.AsyncSession, Depends(get_session)]

@@ -1,0 +1,1 @@
+"""Acme Orders: A production-ready backend service."""

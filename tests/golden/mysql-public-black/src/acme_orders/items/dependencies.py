@@ -1,0 +1,16 @@
+"""The scope of an item request: which rows the caller may see and change."""
+
+from typing import Annotated
+
+from fastapi import Depends
+
+# Column values every query is narrowed by, and every new item gets.
+Scope = dict[str, int]
+
+
+async def item_scope() -> Scope:
+    """The API is public: every caller sees every item."""
+    return {}
+
+
+ItemScope = Annotated[Scope, Depends(item_scope)]

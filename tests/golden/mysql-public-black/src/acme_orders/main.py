@@ -1,0 +1,58 @@
+"""Application factory: settings, logging, middleware, routers and resources."""
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from acme_orders import health, observability
+from acme_orders.domain import ROUTERS
+from acme_orders.errors import install_error_handlers
+from acme_orders.logs import configure_logging
+from acme_orders.middleware import RequestContextMiddleware
+from acme_orders.resources import RESOURCES
+from acme_orders.settings import Environment, Settings, get_settings
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async with AsyncExitStack() as stack:
+        for resource in RESOURCES:
+            await stack.enter_async_context(resource.lifespan(app))
+        yield
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="Acme Orders",
+        description="A production-ready backend service.",
+        version="0.1.0",
+        debug=settings.debug,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=["X-Request-ID"],
+    )
+    # Added last, so it runs first: every response, CORS and errors included,
+    # carries the request id and the security headers.
+    app.add_middleware(
+        RequestContextMiddleware,
+        hsts=settings.environment is Environment.PRODUCTION,
+    )
+    install_error_handlers(app)
+
+    app.include_router(health.router)
+    for router in ROUTERS:
+        app.include_router(router)
+    observability.setup(app, settings)
+    return app

@@ -1,0 +1,84 @@
+"""Typed settings, read once from the environment (and a local .env file).
+
+Every variable is documented in .env.example. Outside development the
+settings refuse placeholder secrets and unsafe values, naming the variable
+at fault, so a misconfigured deployment fails at start-up instead of later.
+"""
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Annotated
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Values that only ever belong in examples and local development.
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "password"})
+MIN_SECRET_LENGTH = 32
+
+
+def is_weak_secret(secret: SecretStr) -> bool:
+    """True for a placeholder or a value too short to resist guessing."""
+    value = secret.get_secret_value()
+    return value.lower() in PLACEHOLDER_SECRETS or len(value) < MIN_SECRET_LENGTH
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    debug: bool = False
+    log_level: str = "INFO"
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    web_concurrency: int = Field(default=1, ge=1)
+
+    # Comma-separated allow-list of browser origins.
+    cors_origins: Annotated[list[str], NoDecode] = ["http://localhost:3000"]
+
+    # Plain URL (postgresql://, mysql://, sqlite:///); db.py picks the driver.
+    database_url: str = "mysql://app:app@localhost:3306/app"
+
+    database_pool_size: int = Field(default=5, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
+    database_pool_timeout: float = Field(default=30.0, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def split_cors_origins(cls, data: dict[str, object]) -> dict[str, object]:
+        origins = data.get("cors_origins")
+        if isinstance(origins, str):
+            data["cors_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
+        return data
+
+    @model_validator(mode="after")
+    def refuse_unsafe_production_values(self) -> "Settings":
+        if self.environment is not Environment.PRODUCTION:
+            return self
+        problems = self.production_problems()
+        if problems:
+            raise ValueError("unsafe production settings: " + "; ".join(problems))
+        return self
+
+    def production_problems(self) -> list[str]:
+        """Each unsafe value, named by its environment variable."""
+        problems = []
+        if self.debug:
+            problems.append("DEBUG must be false in production")
+        if "*" in self.cors_origins:
+            problems.append("CORS_ORIGINS must list origins, not '*', in production")
+
+        return problems
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, built on first use."""
+    return Settings()

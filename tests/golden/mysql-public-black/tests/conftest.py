@@ -1,0 +1,69 @@
+"""Shared fixtures: a private database per run, a rolled-back session per test.
+
+Tests read DATABASE_URL in their plain forms; with none
+set they use the services of compose.yaml on localhost.
+"""
+
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+
+from acme_orders.db import async_url, get_session
+from acme_orders.main import create_app
+from acme_orders.migrations import upgrade_to_head
+from acme_orders.settings import Settings
+from tests.databases import temporary_database
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A fresh database for this run, migrated to head, dropped afterwards."""
+    with temporary_database(os.environ.get("DATABASE_URL")) as url:
+        upgrade_to_head(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+    )
+
+
+@pytest.fixture
+async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
+    """A session whose work is rolled back after the test, commits included."""
+    engine = create_async_engine(async_url(settings.database_url))
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        session = AsyncSession(
+            bind=connection,
+            expire_on_commit=False,
+            # Commits in the code under test end a savepoint, not the
+            # outer transaction, which is rolled back below.
+            join_transaction_mode="create_savepoint",
+        )
+        try:
+            yield session
+        finally:
+            await session.close()
+            await transaction.rollback()
+    await engine.dispose()
+
+
+@pytest.fixture
+async def client(
+    settings: Settings, session: AsyncSession
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    app.dependency_overrides[get_session] = lambda: session
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver"
+        ) as client:
+            yield client

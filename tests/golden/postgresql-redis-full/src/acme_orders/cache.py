@@ -1,0 +1,36 @@
+"""Redis seam: one client per process, shared by the rate limiter and any caching."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from acme_orders.settings import Settings
+
+NAME = "redis"
+
+
+def create_client(settings: Settings) -> "Redis":
+    # Short timeouts: a slow Redis must fail the request, not hang it.
+    return Redis.from_url(
+        settings.redis_url,
+        socket_timeout=2.0,
+        socket_connect_timeout=2.0,
+        health_check_interval=30,
+    )
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    app.state.redis = create_client(settings)
+    try:
+        yield
+    finally:
+        await app.state.redis.aclose()
+
+
+async def ping(app: FastAPI) -> None:
+    redis: Redis = app.state.redis
+    await redis.ping()

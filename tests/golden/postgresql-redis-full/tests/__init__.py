@@ -1,0 +1,1 @@
+"""Tests of Acme Orders, run against the real services it uses."""
