@@ -38,6 +38,24 @@ def settings(database_url: str) -> Settings:
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing() -> Iterator[None]:
+    """Hash with the cheapest argon2 parameters while testing.
+
+    Production parameters cost a third of a second per hash, on purpose; the
+    tests check behaviour, not cost, and would spend most of their time hashing.
+    """
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from acme_orders.auth import security
+
+    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "password_hash", cheap)
+        yield
+
+
 @pytest.fixture
 async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
     """A session whose work is rolled back after the test, commits included."""

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import uvicorn
 
 from acme_orders.logs import configure_logging
-from acme_orders.migrations import upgrade_to_head
 from acme_orders.settings import get_settings
 
 # Seconds a worker gets to finish in-flight requests after SIGTERM; keep it
@@ -40,6 +39,10 @@ def serve() -> None:
 
 
 def migrate() -> None:
+    # Imported here: Alembic costs the server about 6 MiB and 0.4 s of
+    # start-up that it never uses.
+    from acme_orders.migrations import upgrade_to_head
+
     configure_logging(get_settings().log_level)
     upgrade_to_head()
 

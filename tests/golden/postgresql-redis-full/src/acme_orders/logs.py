@@ -32,8 +32,8 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = request_id
         entry.update(
             (key, value)
-            for key, value in vars(record).items()
-            if key not in _RESERVED and not key.startswith("_")
+            for key, value in record.__dict__.items()
+            if key not in _RESERVED
         )
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

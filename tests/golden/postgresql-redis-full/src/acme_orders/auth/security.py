@@ -1,6 +1,7 @@
 """Password hashing (argon2) and signed, expiring access tokens (JWT)."""
 
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import jwt
 from pwdlib import PasswordHash
@@ -12,9 +13,16 @@ ALGORITHM = "HS256"
 ACCESS_CLAIM = "access"
 
 password_hash = PasswordHash((Argon2Hasher(),))
-# Verified against when the e-mail is unknown, so a login takes as long
-# whether or not the account exists.
-DUMMY_HASH = password_hash.hash("dummy password for timing parity")
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash to verify against when the e-mail is unknown.
+
+    A login then takes as long whether or not the account exists. Built on
+    first use: hashing at import time would slow every start-up and command.
+    """
+    return password_hash.hash("dummy password for timing parity")
 
 
 def hash_password(password: str) -> str:
@@ -24,7 +32,7 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None]:
     """Whether the password matches, and a new hash when parameters changed."""
     if hashed is None:
-        password_hash.verify(password, DUMMY_HASH)
+        password_hash.verify(password, dummy_hash())
         return False, None
     return password_hash.verify_and_update(password, hashed)
 
