@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import http.server
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -199,9 +202,20 @@ def _assert_json_logs(text: str) -> None:
     assert all(entry.get("request_id") for entry in access), access[:3]
 
 
+def client_headers() -> dict[str, str]:
+    """Headers of a client with an address of its own.
+
+    The service believes X-Forwarded-For from 127.0.0.1 (its default
+    FORWARDED_ALLOW_IPS), so each test is its own client for the rate limits,
+    whose counters in a shared Redis outlive a test.
+    """
+    octets = secrets.token_bytes(3)
+    return {"X-Forwarded-For": "10." + ".".join(str(octet) for octet in octets)}
+
+
 def drive_service(base_url: str, answers: dict[str, object]) -> None:
     """Use the running service over HTTP the way a client would."""
-    with httpx.Client(base_url=base_url, timeout=10) as client:
+    with httpx.Client(base_url=base_url, timeout=10, headers=client_headers()) as client:
         live = client.get("/health/live")
         assert live.status_code == 200 and live.json() == {"status": "ok"}
         assert live.headers["x-content-type-options"] == "nosniff"
@@ -224,8 +238,8 @@ def drive_service(base_url: str, answers: dict[str, object]) -> None:
         assert "detail" in malformed.json()
 
         if answers["auth"] == "jwt":
-            owner = _log_in(client)
-            stranger = _log_in(client)
+            owner = log_in(client)
+            stranger = log_in(client)
             assert client.get("/items").status_code == 401
         else:
             owner = stranger = {}
@@ -242,11 +256,12 @@ def fuzz_service(base_url: str, answers: dict[str, object]) -> None:
     Bounded (a fixed number of examples per operation and a fixed seed, so a
     failure reproduces) and aimed at 127.0.0.1 only.
     """
-    headers = []
+    client = client_headers()
+    headers = ["--header", f"X-Forwarded-For: {client['X-Forwarded-For']}"]
     if answers["auth"] == "jwt":
-        with httpx.Client(base_url=base_url, timeout=10) as client:
-            token = _log_in(client)["Authorization"]
-        headers = ["--header", f"Authorization: {token}"]
+        with httpx.Client(base_url=base_url, timeout=10, headers=client) as http:
+            token = log_in(http)["Authorization"]
+        headers += ["--header", f"Authorization: {token}"]
     schemathesis = Path(sys.executable).with_name("st")
     command = [
         *(str(schemathesis), "run", f"{base_url}/openapi.json", *headers),
@@ -263,7 +278,7 @@ def fuzz_service(base_url: str, answers: dict[str, object]) -> None:
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
 
 
-def _log_in(client: httpx.Client) -> dict[str, str]:
+def log_in(client: httpx.Client) -> dict[str, str]:
     email = f"user-{uuid.uuid4().hex[:10]}@example.com"
     password = "a long enough password"
     registered = client.post("/auth/register", json={"email": email, "password": password})
@@ -285,3 +300,43 @@ def _crud_round_trip(client: httpx.Client, headers: dict[str, str]) -> None:
     assert any(entry["name"] == "Gadget" for entry in listing["items"])
     assert client.delete(item_url, headers=headers).status_code == 204
     assert client.get(item_url, headers=headers).status_code == 404
+
+
+class FakeCollector:
+    """An OTLP/HTTP endpoint on 127.0.0.1 that keeps every request body it receives."""
+
+    def __init__(self) -> None:
+        self.bodies: list[tuple[str, bytes]] = []
+        collector = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                collector.bodies.append((self.path, self.rfile.read(length)))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-protobuf")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeCollector:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def wait_for(self, path: str, needle: bytes, seconds: float = 15) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if any(p == path and needle in body for p, body in self.bodies):
+                return True
+            time.sleep(0.2)
+        return False

@@ -19,11 +19,14 @@ import httpx
 import pytest
 
 from tests.project_runner import (
+    FakeCollector,
     ProjectRun,
     ServerDatabase,
+    client_headers,
     drive_service,
     free_port,
     fuzz_service,
+    log_in,
     running_service,
 )
 from tests.services import require_service
@@ -159,8 +162,11 @@ def test_login_limit_holds_across_workers(project: ProjectRun) -> None:
             form = {"username": f"{secrets.token_hex(6)}@example.com", "password": "x" * 12}
             # A new connection per attempt, so the kernel spreads them over
             # both workers' shared listening socket.
+            headers = client_headers()
             statuses = [
-                httpx.post(f"{base_url}/auth/login", data=form, timeout=10).status_code
+                httpx.post(
+                    f"{base_url}/auth/login", data=form, headers=headers, timeout=10
+                ).status_code
                 for _ in range(6)
             ]
     assert statuses == [401, 401, 401, 429, 429, 429]
@@ -195,3 +201,28 @@ def test_fuzzing_catches_a_server_error(
         assert broken.run(broken.slug, "migrate", env=env).returncode == 0
         with running_service(broken, env) as base_url, pytest.raises(AssertionError):
             fuzz_service(base_url, broken.answers)
+
+
+TRACED_PROJECTS = [p for p in PROJECTS if "opentelemetry" in p.get("observability", ["prometheus"])]
+
+
+@pytest.mark.parametrize("project", TRACED_PROJECTS, ids=_id, indirect=True)
+def test_traces_reach_the_collector(project: ProjectRun) -> None:
+    """With an OTLP endpoint set, request and database spans are exported to it."""
+    with ServerDatabase.for_project(project) as database_url, FakeCollector() as collector:
+        env = project.service_env(
+            database_url,
+            PORT=str(free_port()),
+            OTEL_EXPORTER_OTLP_ENDPOINT=collector.endpoint,
+            # Export within a fraction of a second instead of every 5 s.
+            OTEL_BSP_SCHEDULE_DELAY="100",
+        )
+        assert project.run(project.slug, "migrate", env=env).returncode == 0
+        with running_service(project, env) as base_url:
+            headers = client_headers()
+            if project.answers["auth"] == "jwt":
+                with httpx.Client(base_url=base_url, headers=headers) as client:
+                    headers |= log_in(client)
+            httpx.get(f"{base_url}/items", headers=headers, timeout=10)
+            assert collector.wait_for("/v1/traces", b"/items"), collector.bodies
+            assert collector.wait_for("/v1/traces", b"SELECT"), "no database span exported"

@@ -7,6 +7,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 MIN_PASSWORD_LENGTH = 12
 # Bounded so hashing a huge body cannot be used to burn CPU.
 MAX_PASSWORD_LENGTH = 128
+# The longest address RFC 5321 allows.
+MAX_EMAIL_LENGTH = 320
 # OAuth2 token type (RFC 6750).
 BEARER = "bearer"
 
@@ -14,7 +16,7 @@ BEARER = "bearer"
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: EmailStr = Field(max_length=320)
+    email: EmailStr = Field(max_length=MAX_EMAIL_LENGTH)
     password: str = Field(
         min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH
     )

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from acme_orders.db import async_url, get_session
+from acme_orders.db import create_engine, get_session
 from acme_orders.main import create_app
 from acme_orders.migrations import upgrade_to_head
 from acme_orders.settings import Settings
@@ -58,7 +58,7 @@ def fast_password_hashing() -> Iterator[None]:
 @pytest.fixture
 async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
     """A session whose work is rolled back after the test, commits included."""
-    engine = create_async_engine(async_url(settings.database_url))
+    engine = create_engine(settings)
     async with engine.connect() as connection:
         transaction = await connection.begin()
         session = AsyncSession(

@@ -1,12 +1,16 @@
 """Registration, login, tokens, rate limiting and ownership."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import jwt
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from acme_orders.auth.security import ALGORITHM
+from acme_orders.db import get_session
 from acme_orders.main import create_app
 from acme_orders.settings import Settings
 from tests.helpers import PASSWORD, auth_headers, unique_email
@@ -107,21 +111,41 @@ async def test_other_users_items_are_out_of_reach(client: httpx.AsyncClient) -> 
     assert still_there.json()["name"] == "mine"
 
 
-async def test_login_is_rate_limited(settings: Settings) -> None:
-    email = unique_email()
-    limited = create_app(settings.model_copy(update={"login_rate_limit": 3}))
+async def test_login_is_rate_limited(settings: Settings, session: AsyncSession) -> None:
+    statuses = await _statuses_under_limit(
+        settings,
+        session,
+        3,
+        "/auth/login",
+        {"data": {"username": unique_email(), "password": "wrong password!"}},
+    )
+    assert statuses == [401, 401, 401, 429]
+
+
+async def test_registration_is_rate_limited(
+    settings: Settings, session: AsyncSession
+) -> None:
+    account = {"email": unique_email(), "password": PASSWORD}
+    statuses = await _statuses_under_limit(
+        settings, session, 2, "/auth/register", {"json": account}
+    )
+    assert statuses == [201, 409, 429, 429]
+
+
+async def _statuses_under_limit(
+    settings: Settings,
+    session: AsyncSession,
+    limit: int,
+    path: str,
+    request: dict[str, Any],
+) -> list[int]:
+    """Status codes of four identical requests to an app with this limit."""
+    limited = create_app(settings.model_copy(update={"login_rate_limit": limit}))
+    limited.dependency_overrides[get_session] = lambda: session
+    # A client address of its own: counters in a shared Redis outlive a run.
+    transport = httpx.ASGITransport(app=limited, client=(uuid.uuid4().hex, 50000))
     async with (
         limited.router.lifespan_context(limited),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=limited), base_url="http://testserver"
-        ) as limited_client,
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
     ):
-        statuses = [
-            (
-                await limited_client.post(
-                    "/auth/login", data={"username": email, "password": "wrong!"}
-                )
-            ).status_code
-            for _ in range(4)
-        ]
-    assert statuses == [401, 401, 401, 429]
+        return [(await client.post(path, **request)).status_code for _ in range(4)]

@@ -3,6 +3,9 @@
 import httpx
 import pytest
 
+from acme_orders.main import create_app
+from acme_orders.settings import Settings
+
 
 async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) -> None:
     generated = await client.get("/health/live")
@@ -62,3 +65,30 @@ async def test_malformed_json_is_a_client_error(
     )
     assert response.status_code in {401, 422}
     assert "Traceback" not in response.text
+
+
+async def test_validation_errors_do_not_echo_the_input(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post("/items", json={"name": "x" * 201})
+    assert response.status_code in {401, 422}
+    assert "x" * 201 not in response.text
+
+
+async def test_unexpected_errors_are_json_with_a_request_id(settings: Settings) -> None:
+    app = create_app(settings)
+
+    async def broken() -> None:
+        raise RuntimeError("internal detail")
+
+    app.add_api_route("/broken", broken)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/broken")
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "Internal Server Error",
+        "request_id": response.headers["x-request-id"],
+    }
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "internal detail" not in response.text

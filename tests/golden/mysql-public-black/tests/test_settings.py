@@ -24,6 +24,7 @@ def test_safe_production_settings_are_accepted() -> None:
     [
         ({"debug": True}, "DEBUG"),
         ({"cors_origins": "*"}, "CORS_ORIGINS"),
+        ({"environment": "test", "debug": True}, "DEBUG"),
     ],
 )
 def test_unsafe_production_values_are_refused(

@@ -2,7 +2,10 @@
 
 import httpx
 import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from acme_orders.items.models import Item
 from tests.helpers import auth_headers
 
 Headers = dict[str, str]
@@ -85,6 +88,21 @@ async def test_bad_ids_are_client_errors(
 ) -> None:
     response = await client.get(f"/items/{item_id}", headers=headers)
     assert response.status_code == 422
+
+
+async def test_isolation_first_a_test_commits(
+    client: httpx.AsyncClient, headers: Headers, session: AsyncSession
+) -> None:
+    await client.post("/items", json={"name": "committed"}, headers=headers)
+    assert await _count_items(session) == 1
+
+
+async def test_isolation_then_the_next_test_starts_empty(session: AsyncSession) -> None:
+    assert await _count_items(session) == 0
+
+
+async def _count_items(session: AsyncSession) -> int:
+    return await session.scalar(select(func.count()).select_from(Item)) or 0
 
 
 @pytest.mark.parametrize(

@@ -25,8 +25,10 @@ def test_safe_production_settings_are_accepted() -> None:
     [
         ({"debug": True}, "DEBUG"),
         ({"cors_origins": "*"}, "CORS_ORIGINS"),
+        ({"environment": "test", "debug": True}, "DEBUG"),
         ({"secret_key": "change-me"}, "SECRET_KEY"),
         ({"secret_key": "too-short-but-not-a-placeholder"}, "SECRET_KEY"),
+        ({"environment": "test", "secret_key": "change-me"}, "SECRET_KEY"),
     ],
 )
 def test_unsafe_production_values_are_refused(

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy import MetaData, event, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.orm import DeclarativeBase
 
@@ -21,6 +21,8 @@ NAME = "database"
 ASYNC_DRIVER = "sqlite+aiosqlite"
 # Plain URL schemes that mean this database; tests and platforms pass these.
 ACCEPTED_SCHEMES = frozenset(["sqlite"])
+# URL query parameters the driver spells differently (e.g. libpq's sslmode).
+QUERY_RENAMES: dict[str, str] = {}
 
 # Stable constraint names, so migrations can drop what they created.
 NAMING_CONVENTION = {
@@ -43,7 +45,8 @@ def async_url(plain_url: str) -> URL:
         accepted = ", ".join(sorted(ACCEPTED_SCHEMES))
         msg = f"DATABASE_URL must start with one of: {accepted} (got {url.drivername})"
         raise ValueError(msg)
-    return url.set(drivername=ASYNC_DRIVER)
+    query = {QUERY_RENAMES.get(key, key): value for key, value in url.query.items()}
+    return url.set(drivername=ASYNC_DRIVER, query=query)
 
 
 def create_engine(settings: Settings) -> sa_asyncio.AsyncEngine:
@@ -53,10 +56,15 @@ def create_engine(settings: Settings) -> sa_asyncio.AsyncEngine:
     # Looked up on the module at call time, so tracing can wrap it.
     engine = sa_asyncio.create_async_engine(url, connect_args={"timeout": 30})
     event.listen(engine.sync_engine, "connect", _configure_sqlite)
+    event.listen(engine.sync_engine, "begin", _begin)
     return engine
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
+    # The driver would open transactions late, by its own rules, and commit
+    # around SAVEPOINTs; SQLAlchemy's documented fix is to switch that off
+    # and say BEGIN itself (see _begin), so transactions mean what they say.
+    dbapi_connection.isolation_level = None
     # WAL lets readers work during a write; SQLite leaves foreign keys off
     # unless asked on every connection.
     cursor = dbapi_connection.cursor()
@@ -64,6 +72,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 @asynccontextmanager

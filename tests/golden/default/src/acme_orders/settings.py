@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     web_concurrency: int = Field(default=1, ge=1)
+    # Proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated
+    # addresses, or * behind a proxy that always sets them). Rate limits key
+    # on the client address, so set this to your load balancer's address.
+    forwarded_allow_ips: str = "127.0.0.1"
 
     # Comma-separated allow-list of browser origins.
     cors_origins: Annotated[list[str], NoDecode] = ["http://localhost:3000"]
@@ -60,16 +64,20 @@ class Settings(BaseSettings):
         return data
 
     @model_validator(mode="after")
-    def refuse_unsafe_production_values(self) -> "Settings":
-        if self.environment is not Environment.PRODUCTION:
+    def refuse_unsafe_values(self) -> "Settings":
+        # Only development tolerates placeholders: a deployment that forgets
+        # ENVIRONMENT (or says test or staging) is held to production rules.
+        if self.environment is Environment.DEVELOPMENT:
             return self
         problems = self.production_problems()
         if problems:
-            raise ValueError("unsafe production settings: " + "; ".join(problems))
+            raise ValueError(
+                "unsafe settings outside development: " + "; ".join(problems)
+            )
         return self
 
     def production_problems(self) -> list[str]:
-        """Each unsafe value, named by its environment variable."""
+        """Each value unsafe outside development, named by its variable."""
         problems = []
         if self.debug:
             problems.append("DEBUG must be false in production")

@@ -20,6 +20,8 @@ NAME = "database"
 ASYNC_DRIVER = "mysql+aiomysql"
 # Plain URL schemes that mean this database; tests and platforms pass these.
 ACCEPTED_SCHEMES = frozenset(["mysql", "mariadb"])
+# URL query parameters the driver spells differently (e.g. libpq's sslmode).
+QUERY_RENAMES: dict[str, str] = {}
 
 # Stable constraint names, so migrations can drop what they created.
 NAMING_CONVENTION = {
@@ -42,7 +44,8 @@ def async_url(plain_url: str) -> URL:
         accepted = ", ".join(sorted(ACCEPTED_SCHEMES))
         msg = f"DATABASE_URL must start with one of: {accepted} (got {url.drivername})"
         raise ValueError(msg)
-    return url.set(drivername=ASYNC_DRIVER)
+    query = {QUERY_RENAMES.get(key, key): value for key, value in url.query.items()}
+    return url.set(drivername=ASYNC_DRIVER, query=query)
 
 
 def create_engine(settings: Settings) -> sa_asyncio.AsyncEngine:
@@ -57,6 +60,7 @@ def create_engine(settings: Settings) -> sa_asyncio.AsyncEngine:
         pool_timeout=settings.database_pool_timeout,
         # Below MySQL's default wait_timeout and typical proxy idle limits.
         pool_recycle=1800,
+        connect_args={"init_command": "SET time_zone = \u0027+00:00\u0027"},
     )
 
 

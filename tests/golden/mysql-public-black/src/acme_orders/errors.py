@@ -1,24 +1,28 @@
-"""JSON error bodies for every failure; tracebacks go to the log, not the client."""
+"""JSON error bodies that say what was wrong without echoing what was sent.
 
-import logging
+Unexpected errors are answered by the request middleware (middleware.py),
+which logs the traceback and returns a JSON 500 with the request id.
+"""
+
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from acme_orders.logs import request_id_var
+# Parts of a validation error that repeat the client's input: a rejected
+# password, for one, must not travel back in the response or into logs.
+_ECHOED = frozenset({"input", "ctx", "url"})
 
-logger = logging.getLogger(__name__)
 
-
-async def unhandled_error(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error", extra={"path": request.url.path})
-    return JSONResponse(
-        status_code=500,
-        content={"detail": "Internal Server Error", "request_id": request_id_var.get()},
-    )
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    errors: list[dict[str, Any]] = getattr(exc, "errors", list)()
+    detail = [
+        {key: value for key, value in error.items() if key not in _ECHOED}
+        for error in errors
+    ]
+    return JSONResponse(status_code=422, content={"detail": detail})
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    # HTTPException and validation errors already answer JSON ({"detail": ...})
-    # in FastAPI; only the unexpected needs a handler of its own.
-    app.add_exception_handler(Exception, unhandled_error)
+    app.add_exception_handler(RequestValidationError, validation_error)

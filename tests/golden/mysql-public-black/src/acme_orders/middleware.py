@@ -4,6 +4,7 @@ Plain ASGI (rather than BaseHTTPMiddleware) keeps the per-request cost low:
 no extra task, no body buffering, and headers appended as prepared bytes.
 """
 
+import json
 import logging
 import os
 import re
@@ -14,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from acme_orders.logs import request_id_var
 
 access_logger = logging.getLogger("acme_orders.access")
+error_logger = logging.getLogger("acme_orders.errors")
 
 REQUEST_ID_HEADER = b"x-request-id"
 # A caller-supplied id is reused only if it is short and harmless to log.
@@ -58,15 +60,26 @@ class RequestContextMiddleware:
             *(self.docs_headers if is_docs else self.api_headers),
         ]
 
+        response_started = False
+
         async def send_with_headers(message: Message) -> None:
-            nonlocal status_code
+            nonlocal status_code, response_started
             if message["type"] == "http.response.start":
                 status_code = message["status"]
+                response_started = True
                 message["headers"] = [*message.get("headers", ()), *added]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Caught here, inside the request's context, so the log line and
+            # the JSON answer carry the request id and the usual headers. The
+            # traceback goes to the log, never to the client.
+            error_logger.exception("unhandled error", extra={"path": scope["path"]})
+            if response_started:
+                raise
+            await _send_internal_error(send_with_headers, request_id)
         finally:
             access_logger.info(
                 "request",
@@ -78,6 +91,23 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+
+
+async def _send_internal_error(send: Send, request_id: str) -> None:
+    body = json.dumps(
+        {"detail": "Internal Server Error", "request_id": request_id}
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _incoming_request_id(scope: Scope) -> str | None:

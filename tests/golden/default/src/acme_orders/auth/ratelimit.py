@@ -1,15 +1,22 @@
-"""Login rate limiting: a fixed window of attempts per client and account.
+"""Rate limiting of the auth endpoints: a fixed window of attempts per key.
 
 The counter lives in process memory, so each worker process counts on its own;
 choose the Redis cache to make the limit hold across workers and replicas.
 """
 
+import logging
 import time
 from typing import Protocol
 
-from fastapi import Request
+from fastapi import HTTPException, Request, status
 
 from acme_orders.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class CounterUnavailableError(Exception):
+    """The counter's store cannot be reached; attempts cannot be counted."""
 
 
 class Counter(Protocol):
@@ -41,12 +48,35 @@ class RateLimiter:
         self.limit = limit
         self.window_seconds = window_seconds
 
-    async def allow(self, key: str) -> bool:
-        return await self.counter.hit(key, self.window_seconds) <= self.limit
+    async def allow(self, key: str, *, limit: int | None = None) -> bool:
+        attempts = await self.counter.hit(key, self.window_seconds)
+        return attempts <= (limit or self.limit)
+
+    async def enforce(self, key: str, *, limit: int | None = None) -> None:
+        """Answer 429 over the limit, and 503 when attempts cannot be counted.
+
+        Without a working counter the request is refused rather than let
+        through: an outage must not switch brute-force protection off.
+        """
+        try:
+            allowed = await self.allow(key, limit=limit)
+        except CounterUnavailableError:
+            logger.warning("rate-limit store unavailable", exc_info=True)
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                "Temporarily unavailable; try again shortly",
+                headers={"Retry-After": "5"},
+            ) from None
+        if not allowed:
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                "Too many attempts; try again later",
+                headers={"Retry-After": str(self.window_seconds)},
+            )
 
 
 def login_limiter(request: Request) -> RateLimiter:
-    """The app's login limiter, built on first use from its settings."""
+    """The app's auth limiter, built on first use from its settings."""
     state = request.app.state
     if not hasattr(state, "login_limiter"):
         settings: Settings = state.settings

@@ -1,16 +1,24 @@
-"""Login rate limiting: a fixed window of attempts per client and account.
+"""Rate limiting of the auth endpoints: a fixed window of attempts per key.
 
 The counter lives in Redis, so the limit holds across every worker process
 and replica.
 """
 
+import logging
 import time
 from typing import Protocol
 
-from fastapi import Request
+from fastapi import HTTPException, Request, status
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from acme_orders.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class CounterUnavailableError(Exception):
+    """The counter's store cannot be reached; attempts cannot be counted."""
 
 
 class Counter(Protocol):
@@ -48,10 +56,13 @@ class RedisCounter:
         window_key = f"{self.prefix}{key}:{window}"
         # INCR and EXPIRE in one transaction: a crash between the two
         # cannot leave a counter that never expires.
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(window_key)
-            pipe.expire(window_key, window_seconds)
-            count, _ = await pipe.execute()
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.incr(window_key)
+                pipe.expire(window_key, window_seconds)
+                count, _ = await pipe.execute()
+        except RedisError as exc:
+            raise CounterUnavailableError from exc
         return int(count)
 
 
@@ -61,17 +72,40 @@ class RateLimiter:
         self.limit = limit
         self.window_seconds = window_seconds
 
-    async def allow(self, key: str) -> bool:
-        return await self.counter.hit(key, self.window_seconds) <= self.limit
+    async def allow(self, key: str, *, limit: int | None = None) -> bool:
+        attempts = await self.counter.hit(key, self.window_seconds)
+        return attempts <= (limit or self.limit)
+
+    async def enforce(self, key: str, *, limit: int | None = None) -> None:
+        """Answer 429 over the limit, and 503 when attempts cannot be counted.
+
+        Without a working counter the request is refused rather than let
+        through: an outage must not switch brute-force protection off.
+        """
+        try:
+            allowed = await self.allow(key, limit=limit)
+        except CounterUnavailableError:
+            logger.warning("rate-limit store unavailable", exc_info=True)
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                "Temporarily unavailable; try again shortly",
+                headers={"Retry-After": "5"},
+            ) from None
+        if not allowed:
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                "Too many attempts; try again later",
+                headers={"Retry-After": str(self.window_seconds)},
+            )
 
 
 def login_limiter(request: Request) -> RateLimiter:
-    """The app's login limiter, built on first use from its settings."""
+    """The app's auth limiter, built on first use from its settings."""
     state = request.app.state
     if not hasattr(state, "login_limiter"):
         settings: Settings = state.settings
         state.login_limiter = RateLimiter(
-            RedisCounter(state.redis, prefix="acme-orders:login:"),
+            RedisCounter(state.redis, prefix="acme-orders:auth:"),
             limit=settings.login_rate_limit,
             window_seconds=settings.login_rate_window_seconds,
         )

@@ -1,6 +1,6 @@
 """HTTP routes: register, log in (OAuth2 password flow), and who am I."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
@@ -8,20 +8,48 @@ from fastapi.security import OAuth2PasswordRequestForm
 from acme_orders.auth import service
 from acme_orders.auth.dependencies import CurrentUser
 from acme_orders.auth.ratelimit import RateLimiter, login_limiter
-from acme_orders.auth.schemas import Token, UserCreate, UserRead
+from acme_orders.auth.schemas import (
+    MAX_EMAIL_LENGTH,
+    Token,
+    UserCreate,
+    UserRead,
+)
 from acme_orders.auth.security import create_access_token
 from acme_orders.db import Session
 from acme_orders.settings import Settings
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
+# A client may make this many times the per-account login attempts in total.
+CLIENT_LIMIT_FACTOR = 4
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    status.HTTP_429_TOO_MANY_REQUESTS: {"description": "Too many attempts"},
+    status.HTTP_503_SERVICE_UNAVAILABLE: {"description": "Attempts cannot be counted"},
+}
+
+
+def client_address(request: Request) -> str:
+    # The proxy's address unless FORWARDED_ALLOW_IPS trusts the proxy (see
+    # settings), in which case uvicorn puts the client's own address here.
+    return request.client.host if request.client else "unknown"
+
 
 @router.post(
     "/register",
     status_code=status.HTTP_201_CREATED,
-    responses={status.HTTP_409_CONFLICT: {"description": "E-mail already registered"}},
+    responses={
+        status.HTTP_409_CONFLICT: {"description": "E-mail already registered"},
+        **RATE_LIMITED,
+    },
 )
-async def register(session: Session, data: UserCreate) -> UserRead:
+async def register(
+    request: Request,
+    session: Session,
+    data: UserCreate,
+    limiter: Annotated[RateLimiter, Depends(login_limiter)],
+) -> UserRead:
+    # Each registration costs a full password hash: limit it per client.
+    await limiter.enforce(f"register:{client_address(request)}")
     try:
         user = await service.register(session, data)
     except service.EmailTakenError:
@@ -35,7 +63,7 @@ async def register(session: Session, data: UserCreate) -> UserRead:
     "/login",
     responses={
         status.HTTP_401_UNAUTHORIZED: {"description": "Wrong e-mail or password"},
-        status.HTTP_429_TOO_MANY_REQUESTS: {"description": "Too many attempts"},
+        **RATE_LIMITED,
     },
 )
 async def login(
@@ -44,14 +72,12 @@ async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     limiter: Annotated[RateLimiter, Depends(login_limiter)],
 ) -> Token:
-    client = request.client.host if request.client else "unknown"
-    key = f"{client}:{service.normalize_email(form.username)[:320]}"
-    if not await limiter.allow(key):
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            "Too many login attempts; try again later",
-            headers={"Retry-After": str(limiter.window_seconds)},
-        )
+    client = client_address(request)
+    account = service.normalize_email(form.username)[:MAX_EMAIL_LENGTH]
+    # Per account from this client, and for the client as a whole, so one
+    # address cannot try a password against many accounts either.
+    await limiter.enforce(f"login:{client}:{account}")
+    await limiter.enforce(f"login:{client}", limit=limiter.limit * CLIENT_LIMIT_FACTOR)
     user = await service.authenticate(session, form.username, form.password)
     if user is None:
         raise HTTPException(

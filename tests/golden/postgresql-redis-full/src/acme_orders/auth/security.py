@@ -1,18 +1,25 @@
 """Password hashing (argon2) and signed, expiring access tokens (JWT)."""
 
+import os
+import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+import anyio
 import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from acme_orders.settings import Settings
+from acme_orders.settings import Settings, is_weak_secret
 
 ALGORITHM = "HS256"
 ACCESS_CLAIM = "access"
 
 password_hash = PasswordHash((Argon2Hasher(),))
+# Hashing takes a third of a second and 64 MiB on purpose, so it runs on
+# worker threads, never on the event loop (which would stall every request,
+# health probes included), and at most one per CPU at a time.
+_hashing_slots = anyio.CapacityLimiter(os.cpu_count() or 1)
 
 
 @cache
@@ -25,16 +32,40 @@ def dummy_hash() -> str:
     return password_hash.hash("dummy password for timing parity")
 
 
-def hash_password(password: str) -> str:
-    return password_hash.hash(password)
+async def hash_password(password: str) -> str:
+    return await anyio.to_thread.run_sync(
+        password_hash.hash, password, limiter=_hashing_slots
+    )
 
 
-def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None]:
+async def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None]:
     """Whether the password matches, and a new hash when parameters changed."""
     if hashed is None:
-        password_hash.verify(password, dummy_hash())
+        await anyio.to_thread.run_sync(
+            password_hash.verify, password, dummy_hash(), limiter=_hashing_slots
+        )
         return False, None
-    return password_hash.verify_and_update(password, hashed)
+    return await anyio.to_thread.run_sync(
+        password_hash.verify_and_update, password, hashed, limiter=_hashing_slots
+    )
+
+
+@cache
+def _process_key() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def signing_key(settings: Settings) -> str:
+    """The key access tokens are signed and checked with.
+
+    A placeholder SECRET_KEY is public, so tokens signed with it could be
+    forged: in development the service signs with a random key of its own
+    instead (tokens then last as long as the process). Outside development
+    the settings refuse a placeholder at start-up.
+    """
+    if is_weak_secret(settings.secret_key):
+        return _process_key()
+    return settings.secret_key.get_secret_value()
 
 
 def create_access_token(user_id: int, settings: Settings) -> str:
@@ -45,7 +76,7 @@ def create_access_token(user_id: int, settings: Settings) -> str:
         "iat": now,
         "exp": now + timedelta(minutes=settings.access_token_expire_minutes),
     }
-    return jwt.encode(claims, settings.secret_key.get_secret_value(), ALGORITHM)
+    return jwt.encode(claims, signing_key(settings), ALGORITHM)
 
 
 def read_access_token(token: str, settings: Settings) -> int | None:
@@ -53,7 +84,7 @@ def read_access_token(token: str, settings: Settings) -> int | None:
     try:
         claims = jwt.decode(
             token,
-            settings.secret_key.get_secret_value(),
+            signing_key(settings),
             algorithms=[ALGORITHM],
             options={"require": ["sub", "exp", "iat"]},
         )

@@ -5,7 +5,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acme_orders.auth.models import User
-from acme_orders.auth.schemas import MAX_PASSWORD_LENGTH, UserCreate
+from acme_orders.auth.schemas import (
+    MAX_EMAIL_LENGTH,
+    MAX_PASSWORD_LENGTH,
+    UserCreate,
+)
 from acme_orders.auth.security import hash_password, verify_password
 
 
@@ -17,9 +21,15 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def is_storable_email(email: str) -> bool:
+    """False for input no account can have (PostgreSQL also rejects NUL)."""
+    return len(email) <= MAX_EMAIL_LENGTH and "\x00" not in email
+
+
 async def register(session: AsyncSession, data: UserCreate) -> User:
     user = User(
-        email=normalize_email(data.email), password_hash=hash_password(data.password)
+        email=normalize_email(data.email),
+        password_hash=await hash_password(data.password),
     )
     session.add(user)
     try:
@@ -33,13 +43,15 @@ async def register(session: AsyncSession, data: UserCreate) -> User:
 
 async def authenticate(session: AsyncSession, email: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
-    if len(password) > MAX_PASSWORD_LENGTH:
-        # No stored password is this long; do not spend a hash on it.
+    if len(password) > MAX_PASSWORD_LENGTH or not is_storable_email(email):
+        # No stored account matches; do not spend a hash (or a query) on it.
         return None
     user = await session.scalar(
         select(User).where(User.email == normalize_email(email))
     )
-    valid, new_hash = verify_password(password, user.password_hash if user else None)
+    valid, new_hash = await verify_password(
+        password, user.password_hash if user else None
+    )
     if user is None or not valid or not user.is_active:
         return None
     if new_hash is not None:

@@ -1,6 +1,6 @@
 """Request and response bodies of the items API."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Path
@@ -21,6 +21,13 @@ def _no_nul(value: str | None) -> str | None:
     return value
 
 
+def _as_utc(value: datetime) -> datetime:
+    # SQLite and MySQL hand back naive datetimes, stored in UTC by this
+    # service; say so, so clients never have to guess the offset.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_nul)]
 Description = Annotated[str | None, Field(max_length=2000), AfterValidator(_no_nul)]
 
@@ -55,8 +62,8 @@ class ItemRead(BaseModel):
     id: int
     name: str
     description: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 class ItemPage(BaseModel):

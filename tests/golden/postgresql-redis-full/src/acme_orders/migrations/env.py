@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection
 
 from acme_orders.db import async_url, create_engine
 from acme_orders.models import Base
-from acme_orders.settings import get_settings
+from acme_orders.settings import Settings, get_settings
 
 config = context.config
 target_metadata = Base.metadata
@@ -43,9 +43,9 @@ def _run_on(connection: Connection) -> None:
 
 async def run_online() -> None:
     # The service's own engine factory: same driver options, and for SQLite
-    # the database folder is created before the first connection.
-    settings = get_settings().model_copy(update={"database_url": database_url()})
-    engine = create_engine(settings)
+    # the database folder is created before the first connection. Only the
+    # URL matters here, so no other setting is read or checked.
+    engine = create_engine(Settings.model_validate({"database_url": database_url()}))
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_on)

@@ -15,6 +15,7 @@ def setup(app: FastAPI, settings: Settings) -> None:
         dsn=dsn,
         environment=settings.environment.value,
         traces_sample_rate=settings.sentry_traces_sample_rate,
-        # Request bodies and user data stay out of reports unless chosen.
+        # Request bodies and user data stay out of reports.
         send_default_pii=False,
+        max_request_body_size="never",
     )
