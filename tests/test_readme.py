@@ -7,10 +7,12 @@ service it starts answers its liveness probe.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -43,8 +45,12 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_render_command_starts_the_default_service(template_snapshot: Path) -> None:
     command = readme_command("render-command")
     port = free_port()
-    # PORT only moves the server off 8000, which another process may hold.
-    env = {**os.environ, "PORT": str(port)}
+    # As on a fresh shell: not inside this suite's virtual environment (whose
+    # python has no pip). PORT only moves the server off 8000, which another
+    # process may hold.
+    own_bin = str(Path(sys.executable).parent)
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != own_bin)
+    env = {**os.environ, "PORT": str(port), "PATH": path}
     env.pop("VIRTUAL_ENV", None)
     log_path = template_snapshot.parent / "render-command.log"
     with log_path.open("w") as log:
@@ -59,7 +65,8 @@ def test_render_command_starts_the_default_service(template_snapshot: Path) -> N
         try:
             assert _answers_live(port, process), log_path.read_text()
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
             process.wait(30)
     service = template_snapshot.parent / "acme-orders"
     assert (service / ".copier-answers.yml").is_file()
