@@ -10,6 +10,7 @@ seed) that finds no 5xx answer.
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -226,3 +227,29 @@ def test_traces_reach_the_collector(project: ProjectRun) -> None:
             httpx.get(f"{base_url}/items", headers=headers, timeout=10)
             assert collector.wait_for("/v1/traces", b"/items"), collector.bodies
             assert collector.wait_for("/v1/traces", b"SELECT"), "no database span exported"
+
+
+METRICS_PROJECTS = [p for p in PROJECTS if "prometheus" in p.get("observability", ["prometheus"])]
+
+
+@pytest.mark.parametrize("project", METRICS_PROJECTS[:1], ids=_id, indirect=True)
+def test_metrics_add_up_every_worker(
+    project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """In multiprocess mode a scrape counts the requests of both workers."""
+    with ServerDatabase.for_project(project) as database_url:
+        env = project.service_env(
+            database_url,
+            PORT=str(free_port()),
+            WEB_CONCURRENCY="2",
+            PROMETHEUS_MULTIPROC_DIR=str(tmp_path_factory.mktemp("prometheus")),
+        )
+        assert project.run(project.slug, "migrate", env=env).returncode == 0
+        with running_service(project, env) as base_url:
+            for _ in range(20):
+                # A new connection each time, spread over both workers.
+                httpx.get(f"{base_url}/health/live", timeout=10)
+            scrapes = [httpx.get(f"{base_url}/metrics", timeout=10).text for _ in range(3)]
+    pattern = r'http_requests_total\{[^}]*route="/health/live"[^}]*\} (\d+)'
+    counts = [sum(float(n) for n in re.findall(pattern, text)) for text in scrapes]
+    assert all(count >= 20 for count in counts), counts

@@ -2,12 +2,25 @@
 
 Labels use the route template (/items/{item_id}), never the raw path, so
 the number of series stays bounded whatever clients request.
+
+With several worker processes (WEB_CONCURRENCY > 1) each would count on its
+own and a scrape would see one of them: set PROMETHEUS_MULTIPROC_DIR to an
+empty directory and /metrics adds up every worker's counts.
 """
 
+import os
 import time
 
 from fastapi import FastAPI
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -49,8 +62,17 @@ class MetricsMiddleware:
             LATENCY.labels(method, route).observe(time.perf_counter() - started)
 
 
+def scrape_registry() -> CollectorRegistry:
+    """This process's metrics, or every worker's in multiprocess mode."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry
+
+
 async def metrics(_: Request) -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(scrape_registry()), media_type=CONTENT_TYPE_LATEST)
 
 
 def setup(app: FastAPI, settings: Settings) -> None:
