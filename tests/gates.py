@@ -320,6 +320,27 @@ def workflow_security(project: Path) -> list[str]:
     return _tool_problem(result, "zizmor")
 
 
+def env_example_complete(project: Path) -> list[str]:
+    """.env.example documents every field of the settings object."""
+    package = str(answers(project)["package_name"])
+    settings = ast.parse((project / "src" / package / "settings.py").read_text(encoding="utf-8"))
+    fields = [
+        statement.target.id.upper()
+        for node in ast.walk(settings)
+        if isinstance(node, ast.ClassDef) and node.name == "Settings"
+        for statement in node.body
+        if isinstance(statement, ast.AnnAssign)
+        and isinstance(statement.target, ast.Name)
+        and statement.target.id != "model_config"
+    ]
+    documented = set(
+        re.findall(
+            r"^#? ?([A-Z][A-Z0-9_]*)=", (project / ".env.example").read_text(encoding="utf-8"), re.M
+        )
+    )
+    return [f".env.example: {name} is not documented" for name in fields if name not in documented]
+
+
 def makefile_help(project: Path) -> list[str]:
     """`make help` lists every target of the Makefile."""
     makefile = project / "Makefile"
@@ -354,6 +375,7 @@ PROJECT_GATES: dict[str, Gate] = {
     "actionlint": workflow_lint,
     "zizmor": workflow_security,
     "makefile-help": makefile_help,
+    "env-example": env_example_complete,
 }
 
 

@@ -270,3 +270,13 @@ def test_makefile_gate_catches_an_unlisted_target(rendered, writable_copy) -> No
     problems = gates.makefile_help(project)
 
     assert any("secret-target" in problem for problem in problems)
+
+
+def test_env_example_gate_catches_an_undocumented_setting(rendered, writable_copy) -> None:
+    project = writable_copy(rendered(default_answers()))
+    example = project / ".env.example"
+    example.write_text(example.read_text().replace("LOG_LEVEL=", "LOGLEVEL="))
+
+    problems = gates.env_example_complete(project)
+
+    assert problems == [".env.example: LOG_LEVEL is not documented"]
