@@ -92,3 +92,17 @@ async def test_unexpected_errors_are_json_with_a_request_id(settings: Settings) 
     }
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "internal detail" not in response.text
+
+
+async def test_debug_puts_the_traceback_in_500s(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"debug": True}))
+
+    async def broken() -> None:
+        raise RuntimeError("internal detail")
+
+    app.add_api_route("/broken", broken)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/broken")
+    assert response.status_code == 500
+    assert "internal detail" in response.json()["traceback"]

@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         RequestContextMiddleware,
         hsts=settings.environment is Environment.PRODUCTION,
+        debug=settings.debug,
     )
     install_error_handlers(app)
 

@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import time
+import traceback
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -39,8 +40,12 @@ _DOCS_PATHS = ("/docs", "/redoc")
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
+    def __init__(
+        self, app: ASGIApp, *, hsts: bool = False, debug: bool = False
+    ) -> None:
         self.app = app
+        # DEBUG (development only; refused elsewhere) puts tracebacks in 500s.
+        self.debug = debug
         extra = [HSTS] if hsts else []
         self.api_headers = [*SECURITY_HEADERS, CONTENT_SECURITY_POLICY, *extra]
         self.docs_headers = [*SECURITY_HEADERS, *extra]
@@ -79,7 +84,13 @@ class RequestContextMiddleware:
             error_logger.exception("unhandled error", extra={"path": scope["path"]})
             if response_started:
                 raise
-            await _send_internal_error(send_with_headers, request_id)
+            body: dict[str, object] = {
+                "detail": "Internal Server Error",
+                "request_id": request_id,
+            }
+            if self.debug:
+                body["traceback"] = traceback.format_exc()
+            await _send_internal_error(send_with_headers, body)
         finally:
             access_logger.info(
                 "request",
@@ -93,10 +104,8 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-async def _send_internal_error(send: Send, request_id: str) -> None:
-    body = json.dumps(
-        {"detail": "Internal Server Error", "request_id": request_id}
-    ).encode()
+async def _send_internal_error(send: Send, content: dict[str, object]) -> None:
+    body = json.dumps(content).encode()
     await send(
         {
             "type": "http.response.start",

@@ -93,9 +93,11 @@ class Settings(BaseSettings):
         """Each value unsafe outside development, named by its variable."""
         problems = []
         if self.debug:
-            problems.append("DEBUG must be false in production")
+            problems.append("DEBUG must be false outside development")
         if "*" in self.cors_origins:
-            problems.append("CORS_ORIGINS must list origins, not '*', in production")
+            problems.append(
+                "CORS_ORIGINS must list origins, not '*', outside development"
+            )
 
         if is_weak_secret(self.secret_key):
             problems.append(
