@@ -15,6 +15,7 @@ from acme_orders.db import create_engine, get_session
 from acme_orders.main import create_app
 from acme_orders.migrations import upgrade_to_head
 from acme_orders.settings import Settings
+from tests.clients import serve
 from tests.databases import temporary_database
 
 
@@ -82,9 +83,5 @@ async def client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings)
     app.dependency_overrides[get_session] = lambda: session
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://testserver"
-        ) as client:
-            yield client
+    async with serve(app) as client:
+        yield client

@@ -5,6 +5,7 @@ import pytest
 
 from acme_orders.main import create_app
 from acme_orders.settings import Settings
+from tests.clients import serve
 
 
 async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) -> None:
@@ -82,8 +83,7 @@ async def test_unexpected_errors_are_json_with_a_request_id(settings: Settings) 
         raise RuntimeError("internal detail")
 
     app.add_api_route("/broken", broken)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with serve(app) as client:
         response = await client.get("/broken")
     assert response.status_code == 500
     assert response.json() == {
@@ -101,8 +101,7 @@ async def test_debug_puts_the_traceback_in_500s(settings: Settings) -> None:
         raise RuntimeError("internal detail")
 
     app.add_api_route("/broken", broken)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with serve(app) as client:
         response = await client.get("/broken")
     assert response.status_code == 500
     assert "internal detail" in response.json()["traceback"]

@@ -1,6 +1,5 @@
 """Registration, login, tokens, rate limiting and ownership."""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,6 +12,7 @@ from acme_orders.auth.security import ALGORITHM
 from acme_orders.db import get_session
 from acme_orders.main import create_app
 from acme_orders.settings import Settings
+from tests.clients import serve
 from tests.helpers import PASSWORD, auth_headers, unique_email
 
 
@@ -142,24 +142,14 @@ async def _statuses_under_limit(
     """Status codes of four identical requests to an app with this limit."""
     limited = create_app(settings.model_copy(update={"login_rate_limit": limit}))
     limited.dependency_overrides[get_session] = lambda: session
-    # A client address of its own: counters in a shared Redis outlive a run.
-    transport = httpx.ASGITransport(app=limited, client=(uuid.uuid4().hex, 50000))
-    async with (
-        limited.router.lifespan_context(limited),
-        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
-    ):
+    async with serve(limited) as client:
         return [(await client.post(path, **request)).status_code for _ in range(4)]
 
 
 async def test_login_answers_503_while_redis_is_down(settings: Settings) -> None:
     # Attempts that cannot be counted are refused, not let through.
     unreachable = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
-    app = create_app(unreachable)
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
-    ):
+    async with serve(create_app(unreachable)) as client:
         response = await client.post(
             "/auth/login", data={"username": unique_email(), "password": PASSWORD}
         )
