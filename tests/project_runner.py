@@ -7,6 +7,7 @@ import http.server
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -93,6 +94,23 @@ class ProjectRun:
     def check(self, *args: str) -> None:
         result = self.run(*args)
         assert result.returncode == 0, f"{' '.join(args)}:\n{result.stdout}{result.stderr}"
+
+    def broken_copy(self, folder: Path, module: str, old: str, new: str) -> ProjectRun:
+        """A copy of the project with one planted defect, installed on its own.
+
+        The copy gets a virtual environment of its own: the original's
+        editable install points at the original sources.
+        """
+        copy = Path(
+            shutil.copytree(self.path, folder / "project", ignore=shutil.ignore_patterns(".venv"))
+        )
+        path = copy / "src" / str(self.answers["package_name"]) / module
+        source = path.read_text(encoding="utf-8")
+        assert old in source, f"{old!r} not in {module}"
+        path.write_text(source.replace(old, new, 1), encoding="utf-8")
+        broken = ProjectRun(copy, self.answers)
+        broken.sync()
+        return broken
 
     def default_database_url(self) -> str:
         if self.database == "sqlite":

@@ -179,29 +179,34 @@ def test_fuzzing_catches_a_server_error(
     project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """A route that crashes on a valid but unusual input is found by the fuzz run."""
-    # A copy with a virtual environment of its own: the original's editable
-    # install points at the original sources.
-    copy = shutil.copytree(
-        project.path,
-        tmp_path_factory.mktemp("broken") / "project",
-        ignore=shutil.ignore_patterns(".venv"),
+    read_item = "    return ItemRead.model_validate(await _find(session, scope, item_id))"
+    broken = project.broken_copy(
+        tmp_path_factory.mktemp("broken"),
+        "items/router.py",
+        read_item,
+        "    if item_id > 1_000_000:\n        raise RuntimeError\n" + read_item,
     )
-    broken = ProjectRun(Path(copy), project.answers)
-    router = broken.path / "src" / str(broken.answers["package_name"]) / "items" / "router.py"
-    source = router.read_text()
-    planted = source.replace(
-        "    return ItemRead.model_validate(await _find(session, scope, item_id))",
-        "    if item_id > 1_000_000:\n        raise RuntimeError\n"
-        "    return ItemRead.model_validate(await _find(session, scope, item_id))",
-    )
-    assert planted != source
-    router.write_text(planted)
-    broken.sync()
     with ServerDatabase.for_project(broken) as database_url:
         env = broken.service_env(database_url, PORT=str(free_port()))
         assert broken.run(broken.slug, "migrate", env=env).returncode == 0
         with running_service(broken, env) as base_url, pytest.raises(AssertionError):
             fuzz_service(base_url, broken.answers)
+
+
+@pytest.mark.gates
+@pytest.mark.parametrize("project", PROJECTS[:1], ids=_id, indirect=True)
+def test_type_check_catches_a_type_error(
+    project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    broken = project.broken_copy(
+        tmp_path_factory.mktemp("mistyped"),
+        "items/service.py",
+        "    return list(rows), total or 0",
+        "    return list(rows), str(total or 0)",
+    )
+    result = broken.run("mypy")
+    assert result.returncode != 0
+    assert "service.py" in result.stdout, result.stdout
 
 
 TRACED_PROJECTS = [p for p in PROJECTS if "opentelemetry" in p.get("observability", ["prometheus"])]
