@@ -1,4 +1,7 @@
-"""Rate limiting of the auth endpoints: a fixed window of attempts per key.
+"""Rate limiting of the auth endpoints: a window of attempts per key.
+
+Each key's window opens with its first attempt and lasts the configured
+number of seconds, so a burst is never split across two windows.
 
 The counter lives in process memory, so each worker process counts on its own;
 choose the Redis cache to make the limit hold across workers and replicas.
@@ -27,19 +30,20 @@ class Counter(Protocol):
 
 class MemoryCounter:
     def __init__(self) -> None:
-        self._windows: dict[str, tuple[int, int]] = {}
+        self._windows: dict[str, tuple[float, int]] = {}
 
     async def hit(self, key: str, window_seconds: int) -> int:
-        window = int(time.time()) // window_seconds
-        started, count = self._windows.get(key, (window, 0))
-        count = count + 1 if started == window else 1
-        self._windows[key] = (window, count)
+        now = time.monotonic()
+        started, count = self._windows.get(key, (now, 0))
+        if now - started >= window_seconds:
+            started, count = now, 0
+        self._windows[key] = (started, count + 1)
         if len(self._windows) > 10_000:
-            self._forget_before(window)
-        return count
+            self._forget_older_than(now - window_seconds)
+        return count + 1
 
-    def _forget_before(self, window: int) -> None:
-        self._windows = {k: v for k, v in self._windows.items() if v[0] >= window}
+    def _forget_older_than(self, moment: float) -> None:
+        self._windows = {k: v for k, v in self._windows.items() if v[0] > moment}
 
 
 class RateLimiter:

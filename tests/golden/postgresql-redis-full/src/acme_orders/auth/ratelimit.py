@@ -1,4 +1,7 @@
-"""Rate limiting of the auth endpoints: a fixed window of attempts per key.
+"""Rate limiting of the auth endpoints: a window of attempts per key.
+
+Each key's window opens with its first attempt and lasts the configured
+number of seconds, so a burst is never split across two windows.
 
 The counter lives in Redis, so the limit holds across every worker process
 and replica.
@@ -29,19 +32,20 @@ class Counter(Protocol):
 
 class MemoryCounter:
     def __init__(self) -> None:
-        self._windows: dict[str, tuple[int, int]] = {}
+        self._windows: dict[str, tuple[float, int]] = {}
 
     async def hit(self, key: str, window_seconds: int) -> int:
-        window = int(time.time()) // window_seconds
-        started, count = self._windows.get(key, (window, 0))
-        count = count + 1 if started == window else 1
-        self._windows[key] = (window, count)
+        now = time.monotonic()
+        started, count = self._windows.get(key, (now, 0))
+        if now - started >= window_seconds:
+            started, count = now, 0
+        self._windows[key] = (started, count + 1)
         if len(self._windows) > 10_000:
-            self._forget_before(window)
-        return count
+            self._forget_older_than(now - window_seconds)
+        return count + 1
 
-    def _forget_before(self, window: int) -> None:
-        self._windows = {k: v for k, v in self._windows.items() if v[0] >= window}
+    def _forget_older_than(self, moment: float) -> None:
+        self._windows = {k: v for k, v in self._windows.items() if v[0] > moment}
 
 
 class RedisCounter:
@@ -52,15 +56,15 @@ class RedisCounter:
         self.prefix = prefix
 
     async def hit(self, key: str, window_seconds: int) -> int:
-        window = int(time.time()) // window_seconds
-        window_key = f"{self.prefix}{key}:{window}"
-        # INCR and EXPIRE in one transaction: a crash between the two
-        # cannot leave a counter that never expires.
+        window_key = f"{self.prefix}{key}"
+        # One transaction: the first attempt creates the counter with its
+        # expiry (SET NX EX), every attempt increments it (INCR keeps the
+        # expiry), so a counter can never be left without one.
         try:
             async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.set(window_key, 0, ex=window_seconds, nx=True)
                 pipe.incr(window_key)
-                pipe.expire(window_key, window_seconds)
-                count, _ = await pipe.execute()
+                _, count = await pipe.execute()
         except RedisError as exc:
             raise CounterUnavailableError from exc
         return int(count)
