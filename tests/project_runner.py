@@ -286,13 +286,17 @@ def fuzz_service(base_url: str, answers: dict[str, object]) -> None:
         *("--checks", "not_a_server_error", "--max-examples", "25", "--seed", "1"),
         *("--request-timeout", "20", "--no-color"),
     ]
-    result = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    # A fresh working directory: schemathesis keeps a cache of past failures
+    # there and would replay them, so runs would stop being independent.
+    with tempfile.TemporaryDirectory() as scratch:
+        result = subprocess.run(
+            command,
+            cwd=scratch,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
 
 
