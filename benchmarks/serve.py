@@ -99,32 +99,21 @@ def bench_serve(
     live, items = "service /health/live", "service /items/{id}"
     bare, minimal = "bare ASGI /health/live", "minimal FastAPI /health/live"
     libs = "minimal FastAPI+libs /health/live"
+    # (label, numerator subject, denominator subject, figure), one ratio per round.
+    comparisons = [
+        ("service live rps / bare ASGI rps", live, bare, "rps"),
+        ("service live rps / minimal FastAPI rps", live, minimal, "rps"),
+        ("minimal FastAPI rps / bare ASGI rps", minimal, bare, "rps"),
+        ("service live CPU/req / bare ASGI CPU/req", live, bare, "cpu_us_per_request"),
+        ("service live CPU/req / minimal FastAPI CPU/req", live, minimal, "cpu_us_per_request"),
+        ("service items rps / service live rps", items, live, "rps"),
+        ("service idle RSS / minimal FastAPI idle RSS", live, minimal, "idle_rss_kib"),
+        ("service idle RSS / minimal FastAPI+libs idle RSS", live, libs, "idle_rss_kib"),
+        ("minimal FastAPI idle RSS / bare ASGI idle RSS", minimal, bare, "idle_rss_kib"),
+    ]
     ratios = {
-        "service live rps / bare ASGI rps": [r[live]["rps"] / r[bare]["rps"] for r in rounds_data],
-        "service live rps / minimal FastAPI rps": [
-            r[live]["rps"] / r[minimal]["rps"] for r in rounds_data
-        ],
-        "minimal FastAPI rps / bare ASGI rps": [
-            r[minimal]["rps"] / r[bare]["rps"] for r in rounds_data
-        ],
-        "service live CPU/req / bare ASGI CPU/req": [
-            r[live]["cpu_us_per_request"] / r[bare]["cpu_us_per_request"] for r in rounds_data
-        ],
-        "service live CPU/req / minimal FastAPI CPU/req": [
-            r[live]["cpu_us_per_request"] / r[minimal]["cpu_us_per_request"] for r in rounds_data
-        ],
-        "service items rps / service live rps": [
-            r[items]["rps"] / r[live]["rps"] for r in rounds_data
-        ],
-        "service idle RSS / minimal FastAPI idle RSS": [
-            r[live]["idle_rss_kib"] / r[minimal]["idle_rss_kib"] for r in rounds_data
-        ],
-        "service idle RSS / minimal FastAPI+libs idle RSS": [
-            r[live]["idle_rss_kib"] / r[libs]["idle_rss_kib"] for r in rounds_data
-        ],
-        "minimal FastAPI idle RSS / bare ASGI idle RSS": [
-            r[minimal]["idle_rss_kib"] / r[bare]["idle_rss_kib"] for r in rounds_data
-        ],
+        label: [r[top][figure] / r[bottom][figure] for r in rounds_data]
+        for label, top, bottom, figure in comparisons
     }
     summary = {
         label: {
