@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,13 +146,14 @@ class ServerDatabase:
 
 def _admin_sql(database: str, server_url: str, statement: str) -> None:
     """Run one statement with the database's own command-line client."""
-    url = httpx.URL(server_url.replace("postgresql://", "http://").replace("mysql://", "http://"))
+    url = urllib.parse.urlsplit(server_url)
+    host = url.hostname or "127.0.0.1"
     if database == "postgresql":
-        command = ["psql", "-h", url.host, "-p", str(url.port or 5432)]
+        command = ["psql", "-h", host, "-p", str(url.port or 5432)]
         command += ["-U", url.username or "postgres", "-d", url.path.lstrip("/")]
         command += ["-v", "ON_ERROR_STOP=1", "-c", statement]
     else:
-        command = ["mariadb", "-h", url.host, "-P", str(url.port or 3306)]
+        command = ["mariadb", "-h", host, "-P", str(url.port or 3306)]
         command += ["-u", url.username or "root", "-e", statement]
     env = {**os.environ, "PGPASSWORD": url.password or "", "MYSQL_PWD": url.password or ""}
     subprocess.run(command, check=True, capture_output=True, env=env, timeout=60)
