@@ -8,6 +8,7 @@ data lives in ``catalog.toml`` beside this file.
 
 from __future__ import annotations
 
+import importlib.util
 import keyword
 import re
 import sys
@@ -15,6 +16,7 @@ import tomllib
 import unicodedata
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import yaml
@@ -39,8 +41,26 @@ OBSERVABILITY_MODULES = {
     "opentelemetry": "tracing",
     "sentry": "error_reporting",
 }
+# Those that serve on a port of their own (each offers listen_port(settings)).
+LISTENING_MODULES = frozenset({"metrics"})
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+# No whitespace, and none of RFC 5322's specials, which would need quoting in
+# the Author-email field of the package metadata.
+EMAIL_PATTERN = re.compile(r'^[^@\s"(),:;<>\[\\\]]+@[^@\s"(),:;<>\[\\\]]+\.[A-Za-z]{2,}$')
+
+
+def _load_sibling(name: str) -> ModuleType:
+    """Import ``extensions/<name>.py``: Copier loads this file by path, not as a package."""
+    spec = importlib.util.spec_from_file_location(
+        f"{__name__}_{name}", Path(__file__).with_name(f"{name}.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+escaping = _load_sibling("escaping")
 
 
 @cache
@@ -87,6 +107,10 @@ def package_name_error(name: str) -> str:
 
 def project_slug_error(slug: str) -> str:
     """Why ``slug`` cannot be the distribution name, or "" when it can."""
+    if not str(slug):
+        # The default slug comes from the name; a name in another script
+        # (e.g. Japanese) gives none, and the user types one instead.
+        return "Type a slug: the name has no Latin letters to make one from (e.g. acme-orders)."
     if not re.fullmatch(r"[a-z][a-z0-9-]*", str(slug)) or str(slug).endswith("-"):
         return (
             f"'{slug}' is not a valid slug: type lower-case letters, digits and hyphens, "
@@ -97,8 +121,20 @@ def project_slug_error(slug: str) -> str:
 
 def email_error(email: str) -> str:
     """Why ``email`` is not an address, or "" when it is."""
-    if not EMAIL_PATTERN.fullmatch(str(email)):
+    if escaping.unsafe_characters(email) or not EMAIL_PATTERN.fullmatch(str(email)):
         return f"'{email}' is not an e-mail address: type one like jane@example.com."
+    return ""
+
+
+def free_text_error(text: str, what: str) -> str:
+    """Why ``text`` cannot be written into the project's files, or "" when it can.
+
+    Quotes, backslashes, braces and accents are escaped for each file's syntax
+    (extensions/escaping.py); only line breaks and control characters are
+    refused, since the package metadata and a Markdown heading hold one line.
+    """
+    if escaping.unsafe_characters(text):
+        return f"Type the {what} on one line, without tabs or control characters."
     return ""
 
 
@@ -218,6 +254,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "resource_modules": resource_modules,
         "resource_names": [RESOURCE_NAMES[module] for module in resource_modules],
         "observability_modules": observability_modules,
+        "listening_modules": [m for m in observability_modules if m in LISTENING_MODULES],
         "is_sql": is_sql,
         "is_sqlite": database == "sqlite",
         "is_server_database": is_server_database,
@@ -292,7 +329,7 @@ class ContextUpdater(ContextHook):
 
 
 class AnswerFilters(Extension):
-    """Filters used by copier.yml defaults and validators."""
+    """Filters used by copier.yml defaults and validators, and the escaping filters."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
@@ -300,3 +337,7 @@ class AnswerFilters(Extension):
         environment.filters["package_name_error"] = package_name_error
         environment.filters["project_slug_error"] = project_slug_error
         environment.filters["email_error"] = email_error
+        environment.filters["free_text_error"] = free_text_error
+        # Every free-text answer written into a file passes through the filter
+        # of the file's syntax (gates.unescaped_answers checks the templates).
+        environment.filters.update(escaping.FILTERS)

@@ -52,6 +52,11 @@ class Axis:
         self.when = spec.get("when", True)
         self.validator = spec.get("validator", "")
         choices, self.choice_validators = _parse_choices(spec)
+        # What copier.yml offers and declares: ``values`` below holds the
+        # default by construction, so only these can show a default that is
+        # not on offer (see default_problems).
+        self.choices = choices if choices else [True, False]
+        self.declared_default = spec.get("default")
         if self.multiselect:
             values: list[Value] = [(), *((choice,) for choice in choices), tuple(choices)]
             default: Value = tuple(
@@ -291,6 +296,23 @@ def _row_around(
             return None
         row = best[1]
     return constrain(row)
+
+
+def default_problems(axes: Sequence[Axis] | None = None) -> list[str]:
+    """Defaults that copier.yml does not offer as a choice of their own question."""
+    axes = load_axes() if axes is None else axes
+    problems = []
+    for axis in axes:
+        if axis.declared_default is None:  # Copier then takes no choice, or False
+            continue
+        declared = axis.declared_default
+        chosen = declared if axis.multiselect and isinstance(declared, list) else [declared]
+        problems += [
+            f"{axis.name}: default {value!r} is not one of {axis.choices}"
+            for value in chosen
+            if value not in axis.choices
+        ]
+    return problems
 
 
 def default_answers() -> Row:

@@ -19,10 +19,11 @@ import os
 import re
 import subprocess
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import yaml
+from jinja2 import Environment, nodes
 
 from tests import tools
 
@@ -39,7 +40,19 @@ GITHUB_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
 JINJA_MARK = re.compile(r"\{\{|\{%|(?<!\$)\{#")
 IF_TAG = re.compile(r"\{%[-+]?\s*(?:el)?if\b")
 MAX_IF_TAGS = 3
+# Answers a person types freely, and the escaping filter (extensions/escaping.py)
+# of each file syntax they may be written into. Other files must not hold them.
+FREE_TEXT_ANSWERS = frozenset({"project_name", "description", "author_name", "author_email"})
+ESCAPING_FILTERS = {
+    ".toml": "toml_string",
+    ".py": "python_string",
+    ".yml": "yaml_string",
+    ".yaml": "yaml_string",
+    ".md": "markdown_text",
+}
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+# A gate that finds nothing to check says so instead of passing.
+NO_WORKFLOW = ".github/workflows: no GitHub workflow to check"
 
 Gate = Callable[[Path], list[str]]
 
@@ -263,8 +276,6 @@ def ruff_lint(project: Path) -> list[str]:
 
 def flake8_lint(project: Path) -> list[str]:
     """flake8, the linter of black-isort projects, with the project's configuration."""
-    if answers(project).get("code_style") != "black-isort":
-        return []
     return _tool_problem(tools.run("flake8", ".", cwd=project), "flake8")
 
 
@@ -307,7 +318,7 @@ def workflow_lint(project: Path) -> list[str]:
     """actionlint over the rendered GitHub workflows."""
     files = workflow_files(project)
     if not files:
-        return []
+        return [NO_WORKFLOW]
     result = tools.run("actionlint", "-no-color", "-oneline", *files, cwd=project)
     return _tool_problem(result, "actionlint")
 
@@ -315,7 +326,7 @@ def workflow_lint(project: Path) -> list[str]:
 def workflow_security(project: Path) -> list[str]:
     """zizmor (offline audits) over the rendered GitHub workflows and actions."""
     if not workflow_files(project):
-        return []
+        return [NO_WORKFLOW]
     result = tools.run("zizmor", "--offline", "--format", "plain", ".", cwd=project)
     return _tool_problem(result, "zizmor")
 
@@ -378,6 +389,20 @@ PROJECT_GATES: dict[str, Gate] = {
     "env-example": env_example_complete,
 }
 
+# Gates that apply to some answers only (flake8 to black-isort projects, the
+# workflow checks to GitHub CI). The render tier runs a gate only where it
+# applies, so no test id names a check that never ran.
+GATE_SCOPES: dict[str, Callable[[Mapping[str, object]], bool]] = {
+    "flake8": lambda chosen: chosen["code_style"] == "black-isort",
+    "actionlint": lambda chosen: chosen["ci"] == "github",
+    "zizmor": lambda chosen: chosen["ci"] == "github",
+}
+
+
+def gates_for(chosen: Mapping[str, object]) -> list[str]:
+    """Names of the project gates that apply to a render of the answers ``chosen``."""
+    return [name for name in PROJECT_GATES if GATE_SCOPES.get(name, lambda _: True)(chosen)]
+
 
 # Schema gates (one process for many projects) ------------------------------------
 
@@ -402,7 +427,7 @@ def workflow_schema(*projects: Path) -> list[str]:
 
 def _schema_problems(schema: str, files: list[Path]) -> list[str]:
     if not files:
-        return []
+        return [f"check-jsonschema ({schema}): no file to check"]
     # Problems name files as <render directory>/<file>: the render directory says which answers.
     base = Path(os.path.commonpath([f.parent for f in files]))
     args = ["-o", "JSON", "--builtin-schema", schema, *(str(f.relative_to(base)) for f in files)]
@@ -440,4 +465,39 @@ def template_if_tags(template_dir: Path, limit: int = MAX_IF_TAGS) -> list[str]:
             problems.append(
                 f"{_relative(path, template_dir)}: {count} if/elif tags (at most {limit})"
             )
+    return problems
+
+
+def unescaped_answers(template_dir: Path) -> list[str]:
+    """Free-text answers written into a template without the escaping filter of its syntax.
+
+    The filter must be the outermost operation of the ``{{ }}`` expression, so
+    nothing can undo its escaping; a file whose syntax has no filter (a shell
+    script, .env.example) must not hold free text at all.
+    """
+    parser = Environment()
+    problems = []
+    for path in sorted(template_dir.rglob("*.jinja")):
+        # The rendered name: without .jinja and the conditions in the name.
+        rendered_name = re.sub(r"\{[{%].*?[%}]\}", "", path.name.removesuffix(".jinja"))
+        expected = ESCAPING_FILTERS.get(Path(rendered_name).suffix)
+        tree = parser.parse(path.read_text(encoding="utf-8"))
+        for output in tree.find_all(nodes.Output):
+            for expression in output.nodes:
+                names = [expression, *expression.find_all(nodes.Name)]
+                used = sorted(
+                    {name.name for name in names if isinstance(name, nodes.Name)}
+                    & FREE_TEXT_ANSWERS
+                )
+                if not used or (
+                    isinstance(expression, nodes.Filter) and expression.name == expected
+                ):
+                    continue
+                where = f"{_relative(path, template_dir)}:{expression.lineno}"
+                need = (
+                    f"end the expression with | {expected}"
+                    if expected
+                    else "no escaping filter for this syntax: leave it out"
+                )
+                problems.append(f"{where}: {', '.join(used)} written unescaped ({need})")
     return problems

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
+import hmac
 import http.server
 import json
 import os
@@ -32,6 +35,10 @@ MACHINE_DATABASES = {
 MACHINE_REDIS = "redis://127.0.0.1:6379/0"
 STARTUP_SECONDS = 60
 SHUTDOWN_SECONDS = 30
+# Tests stop services often; the drain before a stop is tested on its own.
+TEST_DRAIN_SECONDS = "0.2"
+# Generated requests per operation and fuzzing phase.
+FUZZ_EXAMPLES = 25
 
 
 def free_port() -> int:
@@ -120,7 +127,14 @@ class ProjectRun:
 
     def service_env(self, database_url: str, **extra: str) -> dict[str, str]:
         env = self.test_env()
-        env.update(DATABASE_URL=database_url, HOST="127.0.0.1", WEB_CONCURRENCY="1")
+        env.update(
+            DATABASE_URL=database_url,
+            HOST="127.0.0.1",
+            WEB_CONCURRENCY="1",
+            SHUTDOWN_DRAIN_SECONDS=TEST_DRAIN_SECONDS,
+            # Services run side by side: none may take the default port.
+            METRICS_PORT=str(free_port()),
+        )
         env.update(extra)
         return env
 
@@ -159,8 +173,17 @@ def _admin_sql(database: str, server_url: str, statement: str) -> None:
     subprocess.run(command, check=True, capture_output=True, env=env, timeout=60)
 
 
+class Service:
+    """A served project: its URL, process and log."""
+
+    def __init__(self, base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+        self.base_url = base_url
+        self.process = process
+        self.log_path = log_path
+
+
 @contextlib.contextmanager
-def running_service(project: ProjectRun, env: dict[str, str]) -> Iterator[str]:
+def served(project: ProjectRun, env: dict[str, str]) -> Iterator[Service]:
     """Serve the project until the block ends, then stop it as an orchestrator would."""
     base_url = f"http://127.0.0.1:{env['PORT']}"
     log_path = project.path / f"service-{env['PORT']}.log"
@@ -177,10 +200,11 @@ def running_service(project: ProjectRun, env: dict[str, str]) -> Iterator[str]:
         )
         try:
             _wait_until_live(base_url, process, log_path)
-            yield base_url
+            yield Service(base_url, process, log_path)
         finally:
-            # SIGTERM is what Docker and Kubernetes send.
-            os.killpg(process.pid, signal.SIGTERM)
+            # SIGTERM to the main process only, as Docker and Kubernetes send it.
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
             try:
                 returncode = process.wait(SHUTDOWN_SECONDS)
             except subprocess.TimeoutExpired:
@@ -193,6 +217,12 @@ def running_service(project: ProjectRun, env: dict[str, str]) -> Iterator[str]:
     assert returncode in {0, -signal.SIGTERM}, log_text
     assert "Application shutdown complete" in log_text, log_text
     _assert_json_logs(log_text)
+
+
+@contextlib.contextmanager
+def running_service(project: ProjectRun, env: dict[str, str]) -> Iterator[str]:
+    with served(project, env) as service:
+        yield service.base_url
 
 
 def _wait_until_live(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
@@ -233,8 +263,14 @@ def client_headers() -> dict[str, str]:
     return {"X-Forwarded-For": "10." + ".".join(str(octet) for octet in octets)}
 
 
-def drive_service(base_url: str, answers: dict[str, object]) -> None:
-    """Use the running service over HTTP the way a client would."""
+def drive_service(
+    base_url: str, answers: dict[str, object], secret_key: str = "", metrics_url: str = ""
+) -> None:
+    """Use the running service over HTTP the way a client would.
+
+    ``secret_key`` is the service's SECRET_KEY, to make tokens it must refuse;
+    ``metrics_url`` the address of its metrics listener.
+    """
     with httpx.Client(base_url=base_url, timeout=10, headers=client_headers()) as client:
         live = client.get("/health/live")
         assert live.status_code == 200 and live.json() == {"status": "ok"}
@@ -247,7 +283,9 @@ def drive_service(base_url: str, answers: dict[str, object]) -> None:
         assert set(ready.json()["checks"].values()) == {"ok"}
 
         if "prometheus" in (answers.get("observability") or []):
-            metrics = client.get("/metrics")
+            # On the metrics port, and only there.
+            assert client.get("/metrics").status_code == 404
+            metrics = httpx.get(f"{metrics_url}/metrics", timeout=10)
             assert metrics.status_code == 200
             assert "http_requests_total" in metrics.text
 
@@ -261,6 +299,7 @@ def drive_service(base_url: str, answers: dict[str, object]) -> None:
             owner = log_in(client)
             stranger = log_in(client)
             assert client.get("/items").status_code == 401
+            _refuses_bad_tokens_of(client, owner, secret_key)
         else:
             owner = stranger = {}
         _crud_round_trip(client, owner)
@@ -271,10 +310,12 @@ def drive_service(base_url: str, answers: dict[str, object]) -> None:
 
 
 def fuzz_service(base_url: str, answers: dict[str, object]) -> None:
-    """Throw generated requests at every operation; none may answer 5xx.
+    """Throw generated requests at every operation: every check must hold.
 
-    Bounded (a fixed number of examples per operation and a fixed seed, so a
-    failure reproduces) and aimed at 127.0.0.1 only.
+    ``--checks all``: no 5xx, and every answer matches the OpenAPI schema
+    (documented status, body, headers, Allow on 405, schema-valid requests
+    accepted). Bounded (a fixed number of examples per operation and a fixed
+    seed, so a failure reproduces) and aimed at 127.0.0.1 only.
     """
     client = client_headers()
     headers = ["--header", f"X-Forwarded-For: {client['X-Forwarded-For']}"]
@@ -285,7 +326,7 @@ def fuzz_service(base_url: str, answers: dict[str, object]) -> None:
     schemathesis = Path(sys.executable).with_name("st")
     command = [
         *(str(schemathesis), "run", f"{base_url}/openapi.json", *headers),
-        *("--checks", "not_a_server_error", "--max-examples", "25", "--seed", "1"),
+        *("--checks", "all", "--max-examples", str(FUZZ_EXAMPLES), "--seed", "1"),
         *("--request-timeout", "20", "--no-color"),
     ]
     # A fresh working directory: schemathesis keeps a cache of past failures
@@ -299,7 +340,11 @@ def fuzz_service(base_url: str, answers: dict[str, object]) -> None:
             timeout=600,
             check=False,
         )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    report = result.stdout[-8000:] + result.stderr[-2000:]
+    # Exit status 1 means "failures found"; anything else is a broken run
+    # (a bad option, an unreachable schema) that must not pass for a finding.
+    assert result.returncode in {0, 1}, f"schemathesis did not run:\n{report}"
+    assert result.returncode == 0, report
 
 
 def log_in(client: httpx.Client) -> dict[str, str]:
@@ -364,3 +409,36 @@ class FakeCollector:
                 return True
             time.sleep(0.2)
         return False
+
+
+def sign_token(claims: dict[str, object], key: str) -> str:
+    """An HS256 JSON Web Token, made here so that tests can forge and expire them."""
+
+    def part(data: bytes) -> bytes:
+        return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+    header = part(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    payload = part(json.dumps(claims).encode())
+    signature = hmac.new(key.encode(), header + b"." + payload, hashlib.sha256).digest()
+    return b".".join([header, payload, part(signature)]).decode()
+
+
+def _refuses_bad_tokens_of(client: httpx.Client, user: dict[str, str], key: str) -> None:
+    """Tokens for a real, registered user: good when made right, 401 when not."""
+    me = client.get("/auth/me", headers=user)
+    assert me.status_code == 200, me.text
+    now = int(time.time())
+    claims = {"sub": str(me.json()["id"]), "type": "access", "iat": now, "exp": now + 300}
+    tokens = {
+        "well-made": sign_token(claims, key),
+        "forged": sign_token(claims, key + "-but-another"),
+        "expired": sign_token({**claims, "iat": now - 3600, "exp": now - 60}, key),
+        "padded subject": sign_token({**claims, "sub": f" {claims['sub']}"}, key),
+        "subject out of range": sign_token({**claims, "sub": str(2**31)}, key),
+    }
+    statuses = {
+        name: client.get("/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
+        for name, token in tokens.items()
+    }
+    expected = dict.fromkeys(tokens, 401) | {"well-made": 200}
+    assert statuses == expected

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests import gates
+from tests import gates, tools
 from tests.combinations import default_answers
 from tests.rendering import RenderCache
 
@@ -144,16 +144,42 @@ def test_broken_toml_is_caught(good: Path, damaged: Path) -> None:
 # Tool gates ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code_style", ["ruff", "black-isort"])
+# Each half of each formatting gate gets a file that only that tool objects to,
+# so a gate that stopped running one of its tools misses its plant.
+BAD_SPACING = '"""Planted."""\n\nx=1\n'
+UNSORTED_IMPORTS = '"""Planted."""\n\nimport sys\nimport os\n\nprint(os, sys)\n'
+
+
+@pytest.mark.parametrize(
+    ("code_style", "tool", "text", "accepted_by"),
+    [
+        ("ruff", "ruff format", BAD_SPACING, None),
+        ("black-isort", "black", BAD_SPACING, ("isort", "--check-only", "--profile", "black")),
+        ("black-isort", "isort", UNSORTED_IMPORTS, ("black", "--check", "--quiet")),
+    ],
+    ids=["ruff-format", "black", "isort"],
+)
 def test_unformatted_file_is_caught(
-    rendered: RenderCache, writable_copy: Callable[[Path], Path], code_style: str
+    rendered: RenderCache,
+    writable_copy: Callable[[Path], Path],
+    code_style: str,
+    tool: str,
+    text: str,
+    accepted_by: tuple[str, ...] | None,
 ) -> None:
     good = rendered({**default_answers(), "code_style": code_style})
     damaged = writable_copy(good)
-    # Bad spacing for the formatter, unsorted imports for isort.
-    plant_module(damaged, '"""Planted."""\n\nimport sys\nimport os\n\nx=1\nprint(os, sys, x)\n')
+    planted = plant_module(damaged, text)
+    if accepted_by is not None:
+        # The other tool of the pair accepts the plant: only `tool` can catch it.
+        other = tools.run(*accepted_by, planted, cwd=damaged)
+        assert other.returncode == 0, tools.output_of(other)
 
-    assert_caught(gates.formatting, good, damaged, f"{PLANTED}.py")
+    reported = [p for p in gates.formatting(damaged) if p.startswith(f"{tool} would change")]
+
+    assert reported, f"the {tool} half of the formatting gate missed the plant"
+    assert f"{PLANTED}.py" in "\n".join(reported)
+    assert f"{PLANTED}.py" not in "\n".join(gates.formatting(good))
 
 
 @pytest.mark.parametrize(
@@ -225,6 +251,15 @@ jobs:
 """
 
 
+@pytest.mark.parametrize("gate", [gates.workflow_lint, gates.workflow_security])
+def test_missing_workflow_is_reported(good: Path, damaged: Path, gate) -> None:
+    # With ci=github a render without workflows must fail, not pass unchecked.
+    for workflow in gates.workflow_files(damaged):
+        workflow.unlink()
+
+    assert_caught(gate, good, damaged, gates.NO_WORKFLOW)
+
+
 def test_broken_workflow_is_caught(good: Path, damaged: Path) -> None:
     plant(damaged, f".github/workflows/{PLANTED}.yml", PLANTED_WORKFLOW)
 
@@ -249,6 +284,14 @@ def test_compose_off_schema_is_caught(good: Path, damaged: Path) -> None:
     assert_caught(gates.compose_schema, good, damaged, "bogus_key")
 
 
+@pytest.mark.parametrize("gate", [gates.compose_schema, gates.workflow_schema])
+def test_schema_gate_with_nothing_to_check_says_so(tmp_path: Path, gate) -> None:
+    problems = gate(tmp_path)
+
+    assert len(problems) == 1
+    assert "no file to check" in problems[0]
+
+
 # Template gate -------------------------------------------------------------------
 
 
@@ -260,6 +303,36 @@ def test_template_file_with_four_conditions_is_caught(tmp_path: Path) -> None:
     plant(tmp_path, "verbatim.txt", "{% if a %}" * 5)
 
     assert gates.template_if_tags(tmp_path) == ["sub/four.txt.jinja: 4 if/elif tags (at most 3)"]
+
+
+def test_unescaped_free_text_is_caught(tmp_path: Path) -> None:
+    plant(
+        tmp_path,
+        "pyproject.toml.jinja",
+        'a = {{ description | toml_string }}\nb = "{{ author_name }}"\n',
+    )
+    plant(
+        tmp_path, "src/{{ package_name }}/main.py.jinja", "T = {{ project_name | toml_string }}\n"
+    )
+    plant(
+        tmp_path,
+        "{% if x %}README.md{% endif %}.jinja",
+        "# {{ project_name | markdown_text | upper }}\n",
+    )
+    plant(tmp_path, ".env.example.jinja", "# {{ author_email | yaml_string }}\n")
+    # Escaped, or not free text: fine.
+    plant(tmp_path, "ok.yml.jinja", "a: {{ project_name | yaml_string }}\nb: {{ project_slug }}\n")
+
+    assert gates.unescaped_answers(tmp_path) == [
+        ".env.example.jinja:1: author_email written unescaped "
+        "(no escaping filter for this syntax: leave it out)",
+        "pyproject.toml.jinja:2: author_name written unescaped "
+        "(end the expression with | toml_string)",
+        "src/{{ package_name }}/main.py.jinja:1: project_name written unescaped "
+        "(end the expression with | python_string)",
+        "{% if x %}README.md{% endif %}.jinja:1: project_name written unescaped "
+        "(end the expression with | markdown_text)",
+    ]
 
 
 def test_makefile_gate_catches_an_unlisted_target(rendered, writable_copy) -> None:

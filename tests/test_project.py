@@ -10,16 +10,21 @@ seed) that finds no 5xx answer.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+import signal
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.private_services import private_postgres, private_redis
 from tests.project_runner import (
+    SHUTDOWN_SECONDS,
     FakeCollector,
     ProjectRun,
     ServerDatabase,
@@ -29,8 +34,16 @@ from tests.project_runner import (
     fuzz_service,
     log_in,
     running_service,
+    served,
 )
 from tests.services import require_service
+from tests.slow_clients import (
+    REGISTRATION,
+    SlowRequest,
+    oversized_body_answer,
+    poll_statuses,
+    slow_headers_answer,
+)
 
 pytestmark = pytest.mark.project
 
@@ -112,37 +125,122 @@ def test_own_test_suite_passes(project: ProjectRun) -> None:
 
 
 def test_service_serves_http_in_production(project: ProjectRun) -> None:
+    secret_key = secrets.token_urlsafe(48)
     with ServerDatabase.for_project(project) as database_url:
         env = project.service_env(
             database_url,
             ENVIRONMENT="production",
-            SECRET_KEY=secrets.token_urlsafe(48),
+            SECRET_KEY=secret_key,
             CORS_ORIGINS="https://app.example.com",
             PORT=str(free_port()),
+            REQUEST_HEADER_TIMEOUT_SECONDS="1",
         )
         migrate = project.run(project.slug, "migrate", env=env)
         assert migrate.returncode == 0, migrate.stderr
         with running_service(project, env) as base_url:
-            drive_service(base_url, project.answers)
+            metrics_url = f"http://127.0.0.1:{env['METRICS_PORT']}"
+            drive_service(base_url, project.answers, secret_key, metrics_url)
             fuzz_service(base_url, project.answers)
+            assert slow_headers_answer(base_url).startswith(b"HTTP/1.1 408")
+            assert oversized_body_answer(base_url).startswith(b"HTTP/1.1 413")
+
+
+UNSAFE_SETTINGS = {
+    "unsafe values": {"DEBUG": "true", "CORS_ORIGINS": "*", "SECRET_KEY": "{secret}"},
+    "malformed URLs": {
+        "DATABASE_URL": "postgresql://app:{secret}@db:port/app",
+        "REDIS_URL": "redis://:{secret}@cache:port/0",
+    },
+}
 
 
 @pytest.mark.gates
-def test_service_refuses_placeholder_secrets_in_production(project: ProjectRun) -> None:
+@pytest.mark.parametrize("command", ["serve", "migrate"])
+@pytest.mark.parametrize("case", UNSAFE_SETTINGS)
+def test_unsafe_production_settings_are_refused_without_a_secret(
+    project: ProjectRun, command: str, case: str
+) -> None:
+    """The refusal names every variable at fault and no piece of a secret."""
+    secret = secrets.token_urlsafe(16)  # too short for a key: refused, never shown
+    unsafe = {name: value.format(secret=secret) for name, value in UNSAFE_SETTINGS[case].items()}
+    if project.answers.get("cache") != "redis":
+        unsafe.pop("REDIS_URL", None)
     env = project.service_env(
         project.default_database_url(),
         ENVIRONMENT="production",
-        SECRET_KEY="change-me",
-        DEBUG="true",
-        CORS_ORIGINS="*",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        CORS_ORIGINS="https://app.example.com",
+        WEB_CONCURRENCY="2",
     )
-    result = project.run(project.slug, "serve", env=env, timeout=60)
+    env.update(unsafe)
+    result = project.run(project.slug, command, env=env, timeout=60)
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    for variable in ("DEBUG", "CORS_ORIGINS"):
-        assert variable in output, output
-    if project.answers["auth"] == "jwt":
-        assert "SECRET_KEY" in output, output
+    expected = set(unsafe) - ({"SECRET_KEY"} if project.answers["auth"] != "jwt" else set())
+    assert {variable for variable in expected if variable not in output} == set(), output
+    assert "Traceback" not in output, output
+    pieces = {secret[i : i + 6] for i in range(len(secret) - 5)}
+    assert not [piece for piece in pieces if piece in output], output
+
+
+SERVER_DATABASE_PROJECTS = [p for p in PROJECTS if p["database"] != "sqlite"][:1]
+
+
+@pytest.mark.parametrize("project", SERVER_DATABASE_PROJECTS, ids=_id, indirect=True)
+def test_migrate_without_a_database_says_so_in_one_line(project: ProjectRun) -> None:
+    """The first `migrate` of a new project, with its database not started yet."""
+    stopped = f"{project.database}://app:app@127.0.0.1:{free_port()}/app"
+    result = project.run(project.slug, "migrate", env=project.service_env(stopped))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "DATABASE_URL" in lines[0], result.stderr
+
+
+@pytest.mark.parametrize("project", PROJECTS[:1], ids=_id, indirect=True)
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_failed_start_exits_non_zero(project: ProjectRun, workers: str) -> None:
+    """A worker that cannot start stops the service with a failure, quickly.
+
+    The SQLite folder cannot be created, so each worker's start-up fails.
+    """
+    env = project.service_env(
+        "sqlite:////proc/no-such-folder/app.db",
+        PORT=str(free_port()),
+        WEB_CONCURRENCY=workers,
+    )
+    result = project.run(project.slug, "serve", env=env, timeout=60)
+    assert result.returncode != 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.mark.parametrize("project", PROJECTS[:1], ids=_id, indirect=True)
+def test_shutdown_drains_then_stops_listening_then_finishes(project: ProjectRun) -> None:
+    """SIGTERM: readiness fails first, then the listener closes, then in-flight work ends."""
+    with ServerDatabase.for_project(project) as database_url:
+        env = project.service_env(
+            database_url,
+            PORT=str(free_port()),
+            WEB_CONCURRENCY="2",
+            SHUTDOWN_DRAIN_SECONDS="2",
+        )
+        assert project.run(project.slug, "migrate", env=env).returncode == 0
+        with served(project, env) as service:
+            in_flight = SlowRequest(service.base_url, "/auth/register", REGISTRATION)
+            service.process.send_signal(signal.SIGTERM)
+            time.sleep(0.3)  # the supervisor passes SIGTERM on within 0.2 s
+            during = poll_statuses(service.base_url, "/health/ready", seconds=1.5)
+            after = poll_statuses(service.base_url, "/health/ready", seconds=2.5)
+            answer = in_flight.finish()
+            assert service.process.wait(SHUTDOWN_SECONDS) in {0, -signal.SIGTERM}
+    # Draining: still serving, but not ready.
+    assert during and set(during) == {503}, during
+    # Then the listener is closed: new connections are refused at once. A
+    # connection that lands in the accept queue as it closes is reset; none
+    # may hang (a hang shows as a ReadTimeout).
+    assert after[-1] == "refused", after
+    assert set(after) <= {503, "refused", "RemoteProtocolError", "ReadError"}, after
+    # The request that was in flight got its answer all the same.
+    assert answer.startswith(b"HTTP/1.1 201") or answer.startswith(b"HTTP/1.1 401"), answer
 
 
 SHARED_LIMIT_PROJECTS = [p for p in PROJECTS if p["auth"] == "jwt" and p.get("cache") == "redis"]
@@ -189,8 +287,16 @@ def test_fuzzing_catches_a_server_error(
     with ServerDatabase.for_project(broken) as database_url:
         env = broken.service_env(database_url, PORT=str(free_port()))
         assert broken.run(broken.slug, "migrate", env=env).returncode == 0
-        with running_service(broken, env) as base_url, pytest.raises(AssertionError):
+        # The service is entered before `raises`: a copy that fails to start
+        # fails this test instead of passing it.
+        with (
+            running_service(broken, env) as base_url,
+            pytest.raises(AssertionError) as caught,
+        ):
             fuzz_service(base_url, broken.answers)
+    report = str(caught.value)
+    assert "Server error" in report, report
+    assert "/items/{item_id}" in report and "500" in report, report
 
 
 @pytest.mark.gates
@@ -224,7 +330,8 @@ def test_traces_reach_the_collector(project: ProjectRun) -> None:
             OTEL_BSP_SCHEDULE_DELAY="100",
         )
         assert project.run(project.slug, "migrate", env=env).returncode == 0
-        with running_service(project, env) as base_url:
+        with served(project, env) as service:
+            base_url = service.base_url
             headers = client_headers()
             if project.answers["auth"] == "jwt":
                 with httpx.Client(base_url=base_url, headers=headers) as client:
@@ -232,6 +339,10 @@ def test_traces_reach_the_collector(project: ProjectRun) -> None:
             httpx.get(f"{base_url}/items", headers=headers, timeout=10)
             assert collector.wait_for("/v1/traces", b"/items"), collector.bodies
             assert collector.wait_for("/v1/traces", b"SELECT"), "no database span exported"
+            log = service.log_path.read_text()
+    # The access line of a traced request names its trace.
+    access = [json.loads(line) for line in log.splitlines() if '"path": "/items"' in line]
+    assert access and all(len(line.get("trace_id", "")) == 32 for line in access), access
 
 
 METRICS_PROJECTS = [p for p in PROJECTS if "prometheus" in p.get("observability", ["prometheus"])]
@@ -254,7 +365,69 @@ def test_metrics_add_up_every_worker(
             for _ in range(20):
                 # A new connection each time, spread over both workers.
                 httpx.get(f"{base_url}/health/live", timeout=10)
-            scrapes = [httpx.get(f"{base_url}/metrics", timeout=10).text for _ in range(3)]
+            metrics_url = f"http://127.0.0.1:{env['METRICS_PORT']}/metrics"
+            scrapes = [httpx.get(metrics_url, timeout=10).text for _ in range(3)]
     pattern = r'http_requests_total\{[^}]*route="/health/live"[^}]*\} (\d+)'
     counts = [sum(float(n) for n in re.findall(pattern, text)) for text in scrapes]
     assert all(count >= 20 for count in counts), counts
+
+
+OUTAGE_PROJECTS = [p for p in PROJECTS if p["database"] == "postgresql" and p.get("cache")]
+
+
+@pytest.mark.parametrize("project", OUTAGE_PROJECTS, ids=_id, indirect=True)
+def test_outages_answer_503_and_the_service_recovers(project: ProjectRun) -> None:
+    """Private PostgreSQL and Redis servers are stopped and started under the service.
+
+    While one is down, requests that need it answer 503 with Retry-After and
+    a JSON body, the log gets a line per outage rather than a traceback per
+    request, and once it is back every request succeeds again.
+    """
+    with private_postgres() as postgres, private_redis() as redis:
+        env = project.service_env(
+            postgres.url, REDIS_URL=redis.url, PORT=str(free_port()), LOGIN_RATE_LIMIT="1000"
+        )
+        assert project.run(project.slug, "migrate", env=env).returncode == 0
+        with (
+            served(project, env) as service,
+            httpx.Client(base_url=service.base_url, timeout=10, headers=client_headers()) as client,
+        ):
+            user = log_in(client)
+            email = client.get("/auth/me", headers=user).json()["email"]
+            credentials = {"username": email, "password": "a long enough password"}
+
+            log_before = service.log_path.stat().st_size
+            postgres.stop()
+            during = [client.get("/items", headers=user) for _ in range(50)]
+            log_lines = service.log_path.read_text()[log_before:].splitlines()
+            postgres.start()
+            recovered_after = seconds_until(lambda: client.get("/items", headers=user))
+
+            redis.stop()
+            limited = client.post("/auth/login", data=credentials)
+            redis.start()
+            logins = [
+                client.post("/auth/login", data=credentials, headers=client_headers())
+                for _ in range(20)
+            ]
+
+    assert {response.status_code for response in during} == {503}
+    assert all(response.headers["retry-after"] for response in during)
+    assert all(response.json()["request_id"] for response in during)
+    assert not [line for line in log_lines if "Traceback" in line or '"ERROR"' in line]
+    outage_lines = [line for line in log_lines if "unavailable" in line]
+    assert 1 <= len(outage_lines) <= 2, outage_lines
+    assert recovered_after < 30
+    assert limited.status_code == 503 and limited.headers["retry-after"]
+    # Pooled connections to the old Redis are dead: none may fail a request.
+    assert [response.status_code for response in logins] == [200] * 20
+
+
+def seconds_until(request: Callable[[], httpx.Response], limit: float = 30) -> float:
+    """Seconds until ``request`` answers 2xx (``limit`` when it never does)."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if request().is_success:
+            return time.monotonic() - started
+        time.sleep(0.1)
+    return limit

@@ -14,6 +14,7 @@ from tests import gates
 from tests.combinations import (
     TEMPLATE_ROOT,
     combination_id,
+    default_answers,
     pairwise_combinations,
     to_copier_data,
 )
@@ -23,6 +24,13 @@ pytestmark = pytest.mark.render
 
 COMBINATIONS = pairwise_combinations()
 IDS = [combination_id(answers) for answers in COMBINATIONS]
+# Each gate with each combination it applies to, combinations outermost, so
+# one worker tends to receive all the gates of a render.
+GATE_CASES = [
+    (answers, gate)
+    for answers in COMBINATIONS
+    for gate in gates.gates_for({**default_answers(), **answers})
+]
 # Jinja lives in the rendered tree and in the snippets it includes.
 TEMPLATE_TREES = [TEMPLATE_ROOT / "template", TEMPLATE_ROOT / "includes"]
 
@@ -35,13 +43,22 @@ def test_renders_with_the_given_answers(rendered: RenderCache, answers: dict) ->
     assert {key: recorded.get(key) for key in answers} == to_copier_data(answers)
 
 
-# Combinations outermost, so one worker tends to receive all the gates of a render.
-@pytest.mark.parametrize("gate", list(gates.PROJECT_GATES))
-@pytest.mark.parametrize("answers", COMBINATIONS, ids=IDS)
+@pytest.mark.parametrize(
+    ("answers", "gate"),
+    GATE_CASES,
+    ids=[f"{combination_id(answers)}-{gate}" for answers, gate in GATE_CASES],
+)
 def test_render_passes_gate(rendered: RenderCache, answers: dict, gate: str) -> None:
     problems = gates.PROJECT_GATES[gate](rendered(answers))
 
     assert not problems, "\n".join(problems)
+
+
+def test_every_gate_runs_on_some_combination() -> None:
+    # A scope that matches no combination would retire its gate silently.
+    idle = set(gates.PROJECT_GATES) - {gate for _, gate in GATE_CASES}
+
+    assert not idle, f"gates that no combination runs: {sorted(idle)}"
 
 
 @pytest.mark.parametrize("gate", list(gates.BATCH_GATES))
@@ -56,6 +73,15 @@ def test_renders_pass_schema_gate(rendered: RenderCache, gate: str) -> None:
         pytest.fail("no combination rendered")
 
     problems = gates.BATCH_GATES[gate](*projects)
+
+    assert not problems, "\n".join(problems)
+
+
+def test_free_text_answers_pass_through_their_escaping_filter() -> None:
+    problems = []
+    for tree in TEMPLATE_TREES:
+        if tree.is_dir():
+            problems += [f"{tree.name}/{problem}" for problem in gates.unescaped_answers(tree)]
 
     assert not problems, "\n".join(problems)
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import socket
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests import services
+from tests.combinations import TEMPLATE_ROOT
 
 pytestmark = pytest.mark.gates
 
@@ -55,3 +61,35 @@ def test_reachable_service_passes(monkeypatch, listening_port: int) -> None:
 
     assert services.is_reachable("postgresql")
     services.require_service("postgresql")
+
+
+# A README whose test command only reports what .ci/run handed it.
+REPORTING_README = """\
+<!-- test-command -->
+```sh
+echo "REQUIRE_SERVICES=${REQUIRE_SERVICES-unset}"
+```
+<!-- /test-command -->
+"""
+
+
+def test_ci_requires_every_service(monkeypatch, tmp_path: Path, closed_port: int) -> None:
+    # CI's entry point, beside that README, run where nothing sets the variable.
+    (tmp_path / ".ci").mkdir()
+    script = Path(shutil.copy2(TEMPLATE_ROOT / ".ci" / "run", tmp_path / ".ci" / "run"))
+    (tmp_path / "README.md").write_text(REPORTING_README, encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if key != "REQUIRE_SERVICES"}
+
+    result = subprocess.run(
+        ["bash", str(script)], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    reported = re.search(r"^REQUIRE_SERVICES=(.*)$", result.stdout, re.MULTILINE)
+    assert reported, result.stdout
+    # What CI exports is what require_service reads as "fail, never skip".
+    monkeypatch.setenv("REQUIRE_SERVICES", reported.group(1))
+    monkeypatch.setitem(services.SERVICES, "redis", ("127.0.0.1", closed_port))
+    with pytest.raises((pytest.fail.Exception, pytest.skip.Exception)) as outcome:
+        services.require_service("redis")
+    assert outcome.type is pytest.fail.Exception, f"CI would skip: {outcome.value}"

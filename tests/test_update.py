@@ -1,45 +1,74 @@
 """`copier update` brings template changes in and leaves the user's files alone.
 
-The template is copied into a temporary repository and tagged there, so the
-test never depends on tags of the clone it runs from.
+Run with the Copier this suite pins and with the oldest Copier copier.yml
+accepts (`_min_copier_version`): below 9.18.0, Copier does not split the
+update-only `_exclude` block into patterns, so it matches nothing and an
+update overwrites the files the user owns. The floor also renders exactly
+what the pinned Copier renders, which the render tier checks in depth.
+
+The template is cloned into a scratch repository and tagged there (see
+releases.py), so the test never depends on tags of the clone it runs from.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
-import copier
 import pytest
+import yaml
+
+from tests.combinations import COPIER_YML, TEMPLATE_ROOT, to_copier_data
+from tests.gitrepo import commit_all, conflicts, git, init_and_commit
+from tests.golden import CANONICAL, differences, tree
+from tests.releases import TemplateHistory
+from tests.rendering import render
 
 pytestmark = pytest.mark.render
 
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Template Tests",
-    "GIT_AUTHOR_EMAIL": "tests@example.com",
-    "GIT_COMMITTER_NAME": "Template Tests",
-    "GIT_COMMITTER_EMAIL": "tests@example.com",
-}
 PACKAGE = "src/acme_orders"
+TEMPLATE_PACKAGE = "template/src/{{package_name}}"
 
 
-def git(cwd: Path, *args: str) -> str:
+def min_copier_version() -> str:
+    return str(yaml.safe_load(COPIER_YML.read_text(encoding="utf-8"))["_min_copier_version"])
+
+
+def pinned_extensions() -> str:
+    """The copier-template-extensions requirement this suite pins, e.g. ``...==0.3.4``."""
+    pyproject = tomllib.loads((TEMPLATE_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (pin,) = [p for p in pyproject["dependency-groups"]["dev"] if p.startswith("copier-template-")]
+    return str(pin)
+
+
+# How each Copier is run: the suite's own, and the floor through uvx, as a
+# user with that version installed would run it.
+COPIERS = {
+    "pinned": [sys.executable, "-m", "copier"],
+    "floor": [
+        *("uvx", "--with", pinned_extensions()),
+        *("--from", f"copier=={min_copier_version()}", "copier"),
+    ],
+}
+
+
+def run_copier(command: list[str], cwd: Path, *args: str) -> None:
+    # The suite's virtual environment must not leak into uvx's.
+    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
     result = subprocess.run(
-        ["git", *args],
+        [*command, *args, "--trust", "--defaults", "--quiet"],
         cwd=cwd,
-        env={**os.environ, **GIT_IDENTITY},
+        env=env,
         capture_output=True,
         text=True,
-        check=True,
+        timeout=600,
+        check=False,
     )
-    return result.stdout
-
-
-def commit_all(repo: Path, message: str) -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -49,52 +78,61 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture
-def template_repo(template_snapshot: Path, tmp_path: Path) -> Path:
-    repo = Path(shutil.copytree(template_snapshot, tmp_path / "template"))
-    git(repo, "init", "-q", "-b", "main")
-    commit_all(repo, "Template release 0.1.0")
-    git(repo, "tag", "v0.1.0")
-    return repo
+def history(template_snapshot: Path, tmp_path: Path) -> TemplateHistory:
+    return TemplateHistory.create(tmp_path / "template", template_snapshot, [])
 
 
+@pytest.mark.parametrize("copier", list(COPIERS))
 def test_update_keeps_user_files_and_brings_template_changes(
-    template_repo: Path, tmp_path: Path
+    copier: str, history: TemplateHistory, tmp_path: Path
 ) -> None:
+    command = COPIERS[copier]
     project = tmp_path / "service"
-    copier.run_copy(
-        str(template_repo), project, defaults=True, unsafe=True, quiet=True, vcs_ref="v0.1.0"
-    )
-    git(project, "init", "-q", "-b", "main")
-    commit_all(project, "Rendered from the template")
+    # Paths are absolute and the commands run outside the project: Copier
+    # records the source as given, and uvx must not see the project's
+    # .python-version.
+    run_copier(command, tmp_path, "copy", str(history.path), str(project))
+    init_and_commit(project, "Rendered from the template")
 
     # The user works on their service.
-    edit(project / "README.md", "# Acme Orders", "# Acme Orders\n\nOur order service.")
-    edit(
-        project / PACKAGE / "domain.py",
-        "ROUTERS",
-        "# Orders come next.\nROUTERS",
-    )
+    edit(project / "README.md", "## Start", "## Start\n\nOur order service.")
+    edit(project / PACKAGE / "domain.py", "ROUTERS", "# Orders come next.\nROUTERS")
     (project / PACKAGE / "items" / "service.py").unlink()
     (project / "NOTES.md").write_text("Decisions we made.\n", encoding="utf-8")
     commit_all(project, "Our own changes")
 
     # The template improves a template-owned file, and the example files.
-    template_health = template_repo / "template" / "src" / "{{package_name}}" / "health.py.jinja"
-    edit(template_health, "PING_TIMEOUT_SECONDS = 2.0", "PING_TIMEOUT_SECONDS = 3.0")
-    edit(template_repo / "template" / "README.md.jinja", "## Start", "## Getting started")
-    commit_all(template_repo, "Template release 0.2.0")
-    git(template_repo, "tag", "v0.2.0")
+    template = history.path / TEMPLATE_PACKAGE
+    edit(template / "health.py.jinja", "PING_TIMEOUT_SECONDS = 2.0", "PING_TIMEOUT_SECONDS = 3.0")
+    edit(history.path / "template" / "README.md.jinja", "## Start", "## Getting started")
+    edit(template / "domain.py.jinja", "ROUTERS", "# Template example.\nROUTERS")
+    newer = history.commit_change("The template improves")
 
-    copier.run_update(project, defaults=True, unsafe=True, quiet=True, overwrite=True)
+    run_copier(command, tmp_path, "update", str(project))
 
-    assert git(project, "ls-files", "--unmerged") == ""
-    assert not list(project.rglob("*.rej"))
+    assert conflicts(project) == []
     assert "PING_TIMEOUT_SECONDS = 3.0" in (project / PACKAGE / "health.py").read_text()
     readme = (project / "README.md").read_text()
     assert "Our order service." in readme and "## Getting started" not in readme
-    assert "# Orders come next." in (project / PACKAGE / "domain.py").read_text()
+    domain = (project / PACKAGE / "domain.py").read_text()
+    assert "# Orders come next." in domain and "# Template example." not in domain
     assert not (project / PACKAGE / "items" / "service.py").exists()
     assert (project / "NOTES.md").read_text() == "Decisions we made.\n"
-    assert "_commit: v0.2.0" in (project / ".copier-answers.yml").read_text()
-    for path in project.rglob("*.py"):
-        assert "<<<<<<<" not in path.read_text(encoding="utf-8"), path
+    assert f"_commit: {newer.tag}" in (project / ".copier-answers.yml").read_text()
+    assert git(project, "status", "--porcelain", "--", "README.md", PACKAGE + "/domain.py") == ""
+
+
+@pytest.mark.parametrize("answers", list(CANONICAL.values()), ids=list(CANONICAL))
+def test_floor_copier_renders_what_the_pinned_one_renders(
+    answers: dict[str, object], template_snapshot: Path, tmp_path: Path
+) -> None:
+    # Multiselect answers as YAML flow lists, which is what --data parses.
+    data = [
+        f"--data={key}={value if isinstance(value, str) else json.dumps(value)}"
+        for key, value in answers.items()
+    ]
+    at_floor = tmp_path / "floor"
+    run_copier(COPIERS["floor"], tmp_path, "copy", *data, str(template_snapshot), str(at_floor))
+    pinned = render(template_snapshot, tmp_path / "pinned", to_copier_data(answers))
+
+    assert differences(tree(pinned), tree(at_floor)) == []

@@ -19,6 +19,7 @@ BAD_ANSWERS = {
     "dependency-package": ({"package_name": "fastapi"}, "would shadow a dependency"),
     "empty-project-name": ({"project_name": ""}, "Type a name for the service"),
     "blank-project-name": ({"project_name": "   "}, "Type a name for the service"),
+    "no-slug-from-the-name": ({"project_name": "東京サービス"}, "the name has no Latin letters"),
     "spaced-slug": ({"project_slug": "Bad Slug"}, "'Bad Slug' is not a valid slug"),
     "trailing-hyphen-slug": ({"project_slug": "acme-"}, "'acme-' is not a valid slug"),
     "bad-email": ({"author_email": "not-an-email"}, "'not-an-email' is not an e-mail address"),
@@ -27,7 +28,13 @@ BAD_ANSWERS = {
         "Type the description on one line",
     ),
     "long-description": ({"description": "x" * 201}, "under 200 characters"),
-    "quoted-author": ({"author_name": 'Jane "JD" Doe'}, "without double quotes"),
+    # Quotes, backslashes and braces are escaped (test_hostile_answers.py);
+    # only what a file cannot hold is refused.
+    "comma-author": ({"author_name": "Doe, Jane"}, "Type the author name without commas"),
+    "multiline-author": ({"author_name": "Jane\nDoe"}, "Type the author name on one line"),
+    "tab-in-name": ({"project_name": "Acme\tOrders"}, "Type the name on one line, without tabs"),
+    "quoted-email": ({"author_email": 'jane"doe@example.com'}, "is not an e-mail address"),
+    "control-in-email": ({"author_email": "jane\x07@example.com"}, "is not an e-mail address"),
     "unknown-choice": ({"database": "oracle"}, "Invalid choice"),
     "unknown-multiselect-choice": ({"observability": ["tracing"]}, "Invalid choice"),
 }
@@ -47,6 +54,16 @@ def test_default_answers_are_accepted(copie, template_snapshot: Path) -> None:
 
     assert result.exit_code == 0, result.exception
     assert result.project_dir is not None and result.project_dir.is_dir()
+
+
+def test_name_in_any_script_is_accepted_with_a_slug(copie, template_snapshot: Path) -> None:
+    answers = {"project_name": "東京サービス", "project_slug": "tokyo-service"}
+
+    result = copie.copy(extra_answers=answers, template_dir=template_snapshot)
+
+    assert result.exit_code == 0, result.exception
+    assert result.project_dir is not None
+    assert (result.project_dir / "src" / "tokyo_service").is_dir()
 
 
 def test_personal_copier_settings_are_shut_out() -> None:

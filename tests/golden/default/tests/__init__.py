@@ -1,1 +1,1 @@
-"""Tests of Acme Orders, run against the real services it uses."""
+"""Tests of the service, run against the real services it uses."""

@@ -5,15 +5,25 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from acme_orders.db import create_engine, get_session
 from acme_orders.items.models import Item
+from acme_orders.main import create_app
+from acme_orders.settings import Settings
+from tests.clients import serve
 from tests.helpers import auth_headers
+from tests.sessions import rolled_back_session
 
 Headers = dict[str, str]
 
 
+async def headers_for(client: httpx.AsyncClient) -> Headers:
+    """A new user's credentials."""
+    return await auth_headers(client)
+
+
 @pytest.fixture
 async def headers(client: httpx.AsyncClient) -> Headers:
-    return await auth_headers(client)
+    return await headers_for(client)
 
 
 async def test_crud_round_trip(client: httpx.AsyncClient, headers: Headers) -> None:
@@ -90,15 +100,22 @@ async def test_bad_ids_are_client_errors(
     assert response.status_code == 422
 
 
-async def test_isolation_first_a_test_commits(
-    client: httpx.AsyncClient, headers: Headers, session: AsyncSession
-) -> None:
-    await client.post("/items", json={"name": "committed"}, headers=headers)
-    assert await _count_items(session) == 1
-
-
-async def test_isolation_then_the_next_test_starts_empty(session: AsyncSession) -> None:
-    assert await _count_items(session) == 0
+async def test_what_a_test_commits_is_rolled_back_after_it(settings: Settings) -> None:
+    # The `session` fixture's mechanism, used twice here, so the check holds
+    # whichever tests run before this one, or none.
+    engine = create_engine(settings)
+    async with rolled_back_session(engine) as first:
+        app = create_app(settings)
+        app.dependency_overrides[get_session] = lambda: first
+        async with serve(app) as client:
+            created = await client.post(
+                "/items", json={"name": "committed"}, headers=await headers_for(client)
+            )
+        assert created.status_code == 201
+        assert await _count_items(first) == 1
+    async with rolled_back_session(engine) as second:
+        assert await _count_items(second) == 0
+    await engine.dispose()
 
 
 async def _count_items(session: AsyncSession) -> int:
@@ -113,3 +130,14 @@ async def test_bad_pages_are_refused(
 ) -> None:
     response = await client.get("/items", params=params, headers=headers)
     assert response.status_code == 422
+
+
+async def test_operations_are_named_after_their_action(
+    client: httpx.AsyncClient,
+) -> None:
+    # Generated clients take these as method names.
+    schema = (await client.get("/openapi.json")).json()
+    paths = schema["paths"].values()
+    names = {op["operationId"] for path in paths for op in path.values()}
+    actions = {"list_items", "create_item", "get_item", "update_item", "delete_item"}
+    assert actions <= names

@@ -17,6 +17,7 @@ from acme_orders.migrations import upgrade_to_head
 from acme_orders.settings import Settings
 from tests.clients import serve
 from tests.databases import temporary_database
+from tests.sessions import rolled_back_session
 
 
 @pytest.fixture(scope="session")
@@ -39,20 +40,8 @@ def settings(database_url: str) -> Settings:
 async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
     """A session whose work is rolled back after the test, commits included."""
     engine = create_engine(settings)
-    async with engine.connect() as connection:
-        transaction = await connection.begin()
-        session = AsyncSession(
-            bind=connection,
-            expire_on_commit=False,
-            # Commits in the code under test end a savepoint, not the
-            # outer transaction, which is rolled back below.
-            join_transaction_mode="create_savepoint",
-        )
-        try:
-            yield session
-        finally:
-            await session.close()
-            await transaction.rollback()
+    async with rolled_back_session(engine) as session:
+        yield session
     await engine.dispose()
 
 

@@ -3,6 +3,7 @@
 import httpx
 import pytest
 
+from acme_orders import lifecycle
 from acme_orders.resources import RESOURCES
 
 
@@ -31,3 +32,14 @@ async def test_ready_reports_a_failing_resource(
     response = await client.get("/health/ready")
     assert response.status_code == 503
     assert response.json()["checks"]["database"] == "unavailable"
+
+
+async def test_ready_fails_while_the_process_drains(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What SIGTERM does first (see server.py): live stays up, ready goes down.
+    monkeypatch.setattr(lifecycle, "is_draining", lambda: True)
+    ready = await client.get("/health/ready")
+    assert ready.status_code == 503
+    assert ready.json()["status"] == "unavailable"
+    assert (await client.get("/health/live")).status_code == 200

@@ -1,18 +1,59 @@
-"""JSON error bodies that say what was wrong without echoing what was sent.
+"""Error answers and their documentation: one JSON body for every error.
 
-Unexpected errors are answered by the request middleware (middleware.py),
-which logs the traceback and returns a JSON 500 with the request id.
+Every error body is ``{"detail": ..., "request_id": ...}``; validation
+errors say what was wrong without echoing what was sent. The OpenAPI schema
+documents each status an operation can answer with that body, so generated
+clients and the service agree. Unexpected errors and dependency outages are
+answered by the request middleware (middleware.py).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
+
+from acme_orders.logs import request_id_var
 
 # Parts of a validation error that repeat the client's input: a rejected
 # password, for one, must not travel back in the response or into logs.
 _ECHOED = frozenset({"input", "ctx", "url"})
+# FastAPI's answer to a body it cannot decode (bad UTF-8, say): answered as
+# the validation error it is, like malformed JSON.
+_UNREADABLE_BODY = "There was an error parsing the body"
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+ERROR_BODY_SCHEMA: dict[str, Any] = {
+    "title": "ErrorBody",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "object"}},
+            ]
+        },
+        "request_id": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+    },
+}
+ERROR_DESCRIPTIONS = {
+    "401": "Missing, invalid or expired token",
+    "413": "Request body too large",
+    "422": "Invalid request",
+    "503": "A dependency is unavailable; retry after Retry-After seconds",
+}
+
+
+def error_response(
+    status: int, detail: object, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    content = {"detail": detail, "request_id": request_id_var.get()}
+    return JSONResponse(status_code=status, content=content, headers=headers)
 
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -21,8 +62,76 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         {key: value for key, value in error.items() if key not in _ECHOED}
         for error in errors
     ]
-    return JSONResponse(status_code=422, content={"detail": detail})
+    return error_response(422, detail)
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, HTTPException):  # registered for HTTPException only
+        raise exc
+    if exc.status_code == 400 and exc.detail == _UNREADABLE_BODY:
+        unreadable = {"type": "body_unreadable", "loc": ["body"], "msg": exc.detail}
+        return error_response(422, [unreadable])
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names only the first route that matched the path.
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return error_response(exc.status_code, exc.detail, headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    # Asked of the router itself, one method at a time: included routers
+    # do not list their methods.
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in routes
+        )
+    ]
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.openapi = _documenting_errors(app.openapi)  # type: ignore[method-assign]
+
+
+def _documenting_errors(
+    build: Callable[[], dict[str, Any]],
+) -> Callable[[], dict[str, Any]]:
+    """Wrap FastAPI's schema builder so every error response is documented."""
+
+    def openapi() -> dict[str, Any]:
+        schema = build()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorBody" not in components:
+            components["ErrorBody"] = ERROR_BODY_SCHEMA
+            for path in schema.get("paths", {}).values():
+                for operation in path.values():
+                    _document_errors(operation)
+        return schema
+
+    return openapi
+
+
+def _document_errors(operation: dict[str, Any]) -> None:
+    responses = operation.setdefault("responses", {})
+    if operation.get("security"):
+        responses.setdefault("401", {})
+    if "requestBody" in operation:
+        responses.setdefault("413", {})
+        responses.setdefault("422", {})
+    # Only the liveness probe never touches a dependency.
+    if operation.get("operationId") != "live":
+        responses.setdefault("503", {})
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    for status, response in responses.items():
+        if not status.startswith(("4", "5")):
+            continue
+        response.setdefault("description", ERROR_DESCRIPTIONS.get(status, "Error"))
+        # A body a route documents itself (readiness) stays; FastAPI's own
+        # validation body gives way to the shared one the handlers send.
+        if "content" not in response or status == "422":
+            response["content"] = body

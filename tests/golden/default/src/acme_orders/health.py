@@ -2,7 +2,8 @@
 
 ``live`` answers as long as the process can serve HTTP and touches nothing
 else, so a database outage never gets healthy pods restarted. ``ready``
-pings every resource, so traffic only reaches instances that can use them.
+pings every resource, so traffic only reaches instances that can use them,
+and fails as soon as the process is asked to stop (see server.py).
 """
 
 import asyncio
@@ -10,7 +11,9 @@ import logging
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
+from acme_orders import lifecycle
 from acme_orders.resources import RESOURCES
 
 logger = logging.getLogger(__name__)
@@ -24,8 +27,24 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready")
+class Readiness(BaseModel):
+    """What /health/ready answers, with 200 or 503 alike."""
+
+    status: str
+    checks: dict[str, str]
+
+
+@router.get(
+    "/ready",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "Not ready"}},
+)
 async def ready(request: Request) -> JSONResponse:
+    if lifecycle.is_draining():
+        return JSONResponse(
+            status_code=503,
+            content={"status": "unavailable", "checks": {"serving": "unavailable"}},
+        )
     checks: dict[str, str] = {}
     for resource in RESOURCES:
         try:

@@ -3,12 +3,23 @@
 import json
 import logging
 import sys
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 # Set by the request-id middleware for the duration of each request.
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+# Functions whose fields join every log line (tracing adds the trace and
+# span ids), so the seams add context without this module knowing them.
+LineFields = Callable[[], dict[str, str]]
+_line_fields: list[LineFields] = []
+
+
+def add_line_fields(fields: LineFields) -> None:
+    _line_fields.append(fields)
+
 
 # Attributes every LogRecord has; anything else was passed with `extra=`.
 # uvicorn's color_message duplicates message with terminal escapes.
@@ -30,6 +41,8 @@ class JsonFormatter(logging.Formatter):
         request_id = request_id_var.get()
         if request_id is not None:
             entry["request_id"] = request_id
+        for fields in _line_fields:
+            entry.update(fields())
         entry.update(
             (key, value)
             for key, value in record.__dict__.items()

@@ -14,6 +14,7 @@ import traceback
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acme_orders.logs import request_id_var
+from acme_orders.resources import outage_of, report_outage
 
 access_logger = logging.getLogger("acme_orders.access")
 error_logger = logging.getLogger("acme_orders.errors")
@@ -36,6 +37,8 @@ CONTENT_SECURITY_POLICY = (
     b"default-src 'none'; frame-ancestors 'none'",
 )
 HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+# Seconds a client is asked to wait after a 503 for a dependency outage.
+OUTAGE_RETRY_AFTER_SECONDS = 5
 _DOCS_PATHS = ("/docs", "/redoc")
 
 
@@ -77,10 +80,27 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
-        except Exception:
+        except Exception as error:
             # Caught here, inside the request's context, so the log line and
-            # the JSON answer carry the request id and the usual headers. The
-            # traceback goes to the log, never to the client.
+            # the JSON answer carry the request id and the usual headers.
+            dependency = outage_of(error)
+            if dependency is not None:
+                # An outage is not a bug: one short line (see report_outage)
+                # and a 503 the client may retry, never a traceback per request.
+                report_outage(dependency, error)
+                if response_started:
+                    return
+                await send_json(
+                    send_with_headers,
+                    503,
+                    {
+                        "detail": f"The {dependency} is unavailable; try again shortly",
+                        "request_id": request_id,
+                    },
+                    [(b"retry-after", str(OUTAGE_RETRY_AFTER_SECONDS).encode())],
+                )
+                return
+            # The traceback goes to the log, never to the client.
             error_logger.exception("unhandled error", extra={"path": scope["path"]})
             if response_started:
                 raise
@@ -90,7 +110,7 @@ class RequestContextMiddleware:
             }
             if self.debug:
                 body["traceback"] = traceback.format_exc()
-            await _send_internal_error(send_with_headers, body)
+            await send_json(send_with_headers, 500, body)
         finally:
             access_logger.info(
                 "request",
@@ -104,19 +124,106 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-async def _send_internal_error(send: Send, content: dict[str, object]) -> None:
+async def send_json(
+    send: Send,
+    status: int,
+    content: dict[str, object],
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """Answer with a JSON body, below the framework (which may be the trouble)."""
     body = json.dumps(content).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 500,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
+                *(headers or ()),
             ],
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``max_bytes`` with 413, before they are read.
+
+    A declared Content-Length over the limit is refused without reading a
+    byte; a body sent without one (chunked) is counted as it arrives and
+    refused once it passes the limit. Either way the connection is closed,
+    so the rest of the body is never read.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.refusal = {"detail": f"Request body over {max_bytes} bytes"}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = _content_length(scope)
+        if length is not None and length > self.max_bytes:
+            await self._refuse(send)
+        elif length is None and scope["method"] not in _BODILESS_METHODS:
+            await self._call_counting(scope, receive, send)
+        else:
+            # The server stops a body at its declared length.
+            await self.app(scope, receive, send)
+
+    async def _call_counting(self, scope: Scope, receive: Receive, send: Send) -> None:
+        received = 0
+        too_large = False
+        response_started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    too_large = True
+                    # The app sees a client that went away; its answer to
+                    # that is replaced by the 413 below.
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal response_started
+            if too_large:
+                return
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not too_large:
+                raise
+        if too_large and not response_started:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        await send_json(
+            send,
+            413,
+            {**self.refusal, "request_id": request_id_var.get()},
+            [(b"connection", b"close")],
+        )
+
+
+_BODILESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            # The server refuses a malformed length before the app runs.
+            return int(value)
+    return None
 
 
 def _incoming_request_id(scope: Scope) -> str | None:

@@ -1,51 +1,52 @@
-"""Command line: ``acme-orders serve | migrate | healthcheck``."""
+"""Command line: ``acme-orders serve | migrate | healthcheck``.
+
+A command that cannot start says why in one line per problem on stderr and
+exits non-zero; it never prints a traceback or a setting's value.
+"""
 
 import argparse
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
-
-import uvicorn
+from collections.abc import Callable, Sequence
 
 from acme_orders.logs import configure_logging
-from acme_orders.settings import get_settings
+from acme_orders.settings import SettingsError, get_settings
 
-# Seconds a worker gets to finish in-flight requests after SIGTERM; keep it
-# below the orchestrator's grace period (Kubernetes: 30 s by default).
-GRACEFUL_SHUTDOWN_SECONDS = 20
+# Exit statuses besides 0 (and the server's own for a failed start).
+UNUSABLE_SETTINGS = 2
+DATABASE_UNREACHABLE = 4
 
 
-def serve() -> None:
+def serve() -> int:
+    # Imported here: the server stack is not needed to migrate or probe.
+    from acme_orders import server
+
     settings = get_settings()
     configure_logging(settings.log_level)
-    uvicorn.run(
-        "acme_orders.main:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.web_concurrency,
-        # uvloop and httptools (C-accelerated loop and HTTP parser) whenever
-        # installed, as on Linux: the bulk of uvicorn's throughput.
-        loop="auto",
-        http="auto",
-        # Logging is configured by the app (JSON); uvicorn must not replace it.
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
+    return server.serve(settings)
 
 
-def migrate() -> None:
+def migrate() -> int:
     # Imported here: Alembic costs the server about 6 MiB and 0.4 s of
     # start-up that it never uses.
     from acme_orders.migrations import upgrade_to_head
+    from acme_orders.resources import outage_of
 
-    configure_logging(get_settings().log_level)
-    upgrade_to_head()
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    try:
+        upgrade_to_head()
+    except Exception as error:
+        dependency = outage_of(error)
+        if dependency is None:
+            raise
+        sys.stderr.write(
+            f"{dependency} unreachable ({type(error).__name__}): is it running, and"
+            " does DATABASE_URL point at it? (with compose: docker compose up -d)\n"
+        )
+        return DATABASE_UNREACHABLE
+    return 0
 
 
 def healthcheck() -> int:
@@ -66,13 +67,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("healthcheck", help="probe the local server (for Docker)")
     args = parser.parse_args(argv)
 
-    if args.command == "serve":
-        serve()
-    elif args.command == "migrate":
-        migrate()
-    elif args.command == "healthcheck":
-        return healthcheck()
-    return 0
+    commands_by_name: dict[str, Callable[[], int]] = {
+        "serve": serve,
+        "migrate": migrate,
+        "healthcheck": healthcheck,
+    }
+    try:
+        return commands_by_name[args.command]()
+    except SettingsError as error:
+        sys.stderr.write(f"{parser.prog}: unusable settings:\n")
+        for line in str(error).splitlines():
+            sys.stderr.write(f"  {line}\n")
+        return UNUSABLE_SETTINGS
 
 
 if __name__ == "__main__":

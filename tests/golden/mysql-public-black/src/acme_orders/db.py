@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
+import sqlalchemy.exc
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import URL, make_url
@@ -17,6 +18,16 @@ from sqlalchemy.orm import DeclarativeBase
 from acme_orders.settings import Settings
 
 NAME = "database"
+# Ids are 32-bit in every supported database: a larger one can name no row.
+MAX_ID = 2**31 - 1
+# What a database that is down, restarting or out of connections raises:
+# the driver's own connection errors arrive as OSError, the rest wrapped.
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+)
 ASYNC_DRIVER = "mysql+aiomysql"
 # Plain URL schemes that mean this database; tests and platforms pass these.
 ACCEPTED_SCHEMES = frozenset(["mysql", "mariadb"])

@@ -1,1 +1,1 @@
-"""Acme Orders: A production-ready backend service."""
+"""The service's package; its name and description live in pyproject.toml."""

@@ -5,19 +5,32 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from acme_orders.settings import Settings
 
 NAME = "redis"
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
 
 
 def create_client(settings: Settings) -> "Redis":
-    # Short timeouts: a slow Redis must fail the request, not hang it.
+    # Short timeouts: a slow Redis must fail the request, not hang it. After
+    # a Redis restart every pooled connection is dead: one immediate retry
+    # on a fresh connection keeps that from failing requests.
     return Redis.from_url(
         settings.redis_url,
         socket_timeout=2.0,
         socket_connect_timeout=2.0,
         health_check_interval=30,
+        retry=Retry(NoBackoff(), retries=1),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
     )
 
 

@@ -1,10 +1,50 @@
 """The external connections the service holds, in start-up order.
 
 Each module offers ``NAME``, ``lifespan(app)`` (opens and closes the
-connection) and ``ping(app)`` (raises when the dependency is unusable); the
-app's lifespan and the readiness probe walk this tuple.
+connection), ``ping(app)`` (raises when the dependency is unusable) and
+``OUTAGE_ERRORS`` (the exceptions that mean it cannot be reached); the app's
+lifespan, the readiness probe and the outage handling walk this list.
 """
+
+import logging
+import time
 
 from acme_orders import cache, db
 
 RESOURCES = [db, cache]
+
+
+def outage_of(error: BaseException) -> str | None:
+    """The NAME of the resource whose outage ``error`` reports, or None."""
+    for resource in RESOURCES:
+        if isinstance(error, resource.OUTAGE_ERRORS):
+            name: str = resource.NAME
+            return name
+    return None
+
+
+logger = logging.getLogger(__name__)
+# During an outage every request fails the same way: one line per resource
+# in each such period says so, with the count of failures since the last.
+OUTAGE_LOG_PERIOD_SECONDS = 10.0
+_last_reported: dict[str, float] = {}
+_unreported: dict[str, int] = {}
+
+
+def report_outage(name: str, error: BaseException) -> None:
+    """Log that ``name`` is unreachable: one short line, at most once a period."""
+    now = time.monotonic()
+    last = _last_reported.get(name)
+    if last is not None and now - last < OUTAGE_LOG_PERIOD_SECONDS:
+        _unreported[name] = _unreported.get(name, 0) + 1
+        return
+    _last_reported[name] = now
+    logger.warning(
+        "%s unavailable",
+        name,
+        extra={
+            "dependency": name,
+            "error": type(error).__name__,
+            "failures_since_last_report": _unreported.pop(name, 0),
+        },
+    )

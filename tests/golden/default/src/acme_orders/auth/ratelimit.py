@@ -7,15 +7,13 @@ The counter lives in process memory, so each worker process counts on its own;
 choose the Redis cache to make the limit hold across workers and replicas.
 """
 
-import logging
 import time
 from typing import Protocol
 
 from fastapi import HTTPException, Request, status
 
+from acme_orders.resources import report_outage
 from acme_orders.settings import Settings
-
-logger = logging.getLogger(__name__)
 
 
 class CounterUnavailableError(Exception):
@@ -64,8 +62,8 @@ class RateLimiter:
         """
         try:
             allowed = await self.allow(key, limit=limit)
-        except CounterUnavailableError:
-            logger.warning("rate-limit store unavailable", exc_info=True)
+        except CounterUnavailableError as error:
+            report_outage("rate-limit store", error.__cause__ or error)
             raise HTTPException(
                 status.HTTP_503_SERVICE_UNAVAILABLE,
                 "Temporarily unavailable; try again shortly",

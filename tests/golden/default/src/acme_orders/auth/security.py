@@ -10,6 +10,7 @@ import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+from acme_orders.db import MAX_ID
 from acme_orders.settings import Settings, is_weak_secret
 
 ALGORITHM = "HS256"
@@ -92,7 +93,18 @@ def read_access_token(token: str, settings: Settings) -> int | None:
         return None
     if claims.get("type") != ACCESS_CLAIM:
         return None
-    try:
-        return int(claims["sub"])
-    except (TypeError, ValueError):
+    return _user_id(claims["sub"])
+
+
+def _user_id(subject: object) -> int | None:
+    """The id a ``sub`` claim names, when it is exactly a positive id in range.
+
+    Strict on purpose: int() would take " 7", "+7" or "7_0", and an id past
+    the column's range would reach the database as an overflow error.
+    """
+    if not isinstance(subject, str) or not subject.isascii() or not subject.isdigit():
         return None
+    if subject.startswith("0") or len(subject) > len(str(MAX_ID)):
+        return None
+    user_id = int(subject)
+    return user_id if user_id <= MAX_ID else None

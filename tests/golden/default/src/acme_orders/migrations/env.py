@@ -44,8 +44,9 @@ def _run_on(connection: Connection) -> None:
 async def run_online() -> None:
     # The service's own engine factory: same driver options, and for SQLite
     # the database folder is created before the first connection. Only the
-    # URL matters here, so no other setting is read or checked.
-    engine = create_engine(Settings.model_validate({"database_url": database_url()}))
+    # URL matters here: the other settings keep their defaults unchecked (the
+    # command that runs the migrations has checked the real ones).
+    engine = create_engine(Settings.model_construct(database_url=database_url()))
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_on)

@@ -12,10 +12,15 @@ from acme_orders.observability import metrics
 from acme_orders.settings import Settings
 
 Integration = Callable[[FastAPI, Settings], None]
+ListenPort = Callable[[Settings], int]
 
 INTEGRATIONS: list[Integration] = [
     metrics.setup,
 ]
+
+# Ports the server opens besides PORT, one per integration that serves apart
+# from the API (see server.py).
+LISTEN_PORTS: list[ListenPort] = [metrics.listen_port]
 
 
 def setup(app: FastAPI, settings: Settings) -> None:

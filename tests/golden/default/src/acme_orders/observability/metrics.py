@@ -1,5 +1,9 @@
 """Prometheus metrics: request counts and latencies per route, at /metrics.
 
+/metrics is served on a listener of its own, METRICS_PORT (server.py opens
+it), and nowhere else: the public port answers it 404, so only what can
+reach the metrics port (Prometheus, inside the network) can read it.
+
 Labels use the route template (/items/{item_id}), never the raw path, so
 the number of series stays bounded whatever clients request.
 
@@ -21,8 +25,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acme_orders.settings import Settings
@@ -71,10 +74,32 @@ def scrape_registry() -> CollectorRegistry:
     return registry
 
 
-async def metrics(_: Request) -> Response:
-    return Response(generate_latest(scrape_registry()), media_type=CONTENT_TYPE_LATEST)
+class MetricsListenerMiddleware:
+    """Answers requests on the metrics port: /metrics, and 404 for the rest."""
+
+    def __init__(self, app: ASGIApp, *, port: int) -> None:
+        self.app = app
+        self.port = port
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        server = scope.get("server")
+        if scope["type"] != "http" or not server or server[1] != self.port:
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == "/metrics":
+            body = generate_latest(scrape_registry())
+            response = Response(body, media_type=CONTENT_TYPE_LATEST)
+        else:
+            response = JSONResponse({"detail": "Not Found"}, status_code=404)
+        await response(scope, receive, send)
+
+
+def listen_port(settings: Settings) -> int:
+    """The extra port server.py listens on for this integration."""
+    return settings.metrics_port
 
 
 def setup(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(MetricsMiddleware)
-    app.add_route("/metrics", metrics, include_in_schema=False)
+    # Added last, so it sees scrapes first and they are never counted.
+    app.add_middleware(MetricsListenerMiddleware, port=settings.metrics_port)

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 MAX_PAGE_SIZE = 100
 # Ids are 32-bit in every supported database; a larger number in a URL is a
@@ -13,43 +14,45 @@ MAX_ID = 2**31 - 1
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def _no_nul(value: str | None) -> str | None:
-    # PostgreSQL cannot store NUL in text; refuse it for every database alike.
-    if value is not None and "\x00" in value:
-        msg = "must not contain NUL characters"
-        raise ValueError(msg)
-    return value
-
-
 def _as_utc(value: datetime) -> datetime:
     # SQLite and MySQL hand back naive datetimes, stored in UTC by this
     # service; say so, so clients never have to guess the offset.
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+# Rules a client can read in the OpenAPI schema, enforced by these patterns
+# alone so the service and the schema never disagree. NUL is refused for
+# every database alike (PostgreSQL cannot store it in text); a name needs a
+# character that is not blank.
+TEXT_PATTERN = r"^[^\x00]*$"
+NAME_PATTERN = r"^[^\x00]*[^\x00\t\n\v\f\r ][^\x00]*$"
+
 UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_nul)]
-Description = Annotated[str | None, Field(max_length=2000), AfterValidator(_no_nul)]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NAME_PATTERN)]
+Description = Annotated[str, Field(max_length=2000, pattern=TEXT_PATTERN)]
 
 
 class ItemCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
     name: Name
-    description: Description = None
+    description: Description | None = None
 
 
 class ItemUpdate(BaseModel):
-    """Partial update: only the fields sent are changed."""
+    """Partial update: only the fields sent are changed.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    A name may be left out but not set to null, so the schema offers no null
+    for it (SkipJsonSchema) and the validator refuses one.
+    """
 
-    name: Name | None = None
-    description: Description = None
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | SkipJsonSchema[None] = None
+    description: Description | None = None
 
     @model_validator(mode="after")
     def name_is_not_null(self) -> "ItemUpdate":
-        # Leaving the name out keeps it; sending null would erase it.
         if "name" in self.model_fields_set and self.name is None:
             msg = "name may be left out but not set to null"
             raise ValueError(msg)

@@ -11,8 +11,13 @@ from fastapi import FastAPI
 from acme_orders.settings import Settings
 
 Integration = Callable[[FastAPI, Settings], None]
+ListenPort = Callable[[Settings], int]
 
 INTEGRATIONS: list[Integration] = []
+
+# Ports the server opens besides PORT, one per integration that serves apart
+# from the API (see server.py).
+LISTEN_PORTS: list[ListenPort] = []
 
 
 def setup(app: FastAPI, settings: Settings) -> None:

@@ -7,7 +7,6 @@ The counter lives in Redis, so the limit holds across every worker process
 and replica.
 """
 
-import logging
 import time
 from typing import Protocol
 
@@ -15,9 +14,8 @@ from fastapi import HTTPException, Request, status
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from acme_orders.resources import report_outage
 from acme_orders.settings import Settings
-
-logger = logging.getLogger(__name__)
 
 
 class CounterUnavailableError(Exception):
@@ -88,8 +86,8 @@ class RateLimiter:
         """
         try:
             allowed = await self.allow(key, limit=limit)
-        except CounterUnavailableError:
-            logger.warning("rate-limit store unavailable", exc_info=True)
+        except CounterUnavailableError as error:
+            report_outage("rate-limit store", error.__cause__ or error)
             raise HTTPException(
                 status.HTTP_503_SERVICE_UNAVAILABLE,
                 "Temporarily unavailable; try again shortly",

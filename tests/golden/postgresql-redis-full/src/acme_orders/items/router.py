@@ -57,7 +57,7 @@ async def list_items(
 
 
 @router.get("/{item_id}", responses=NOT_FOUND)
-async def read_item(session: Session, scope: ItemScope, item_id: ItemId) -> ItemRead:
+async def get_item(session: Session, scope: ItemScope, item_id: ItemId) -> ItemRead:
     return ItemRead.model_validate(await _find(session, scope, item_id))
 
 

@@ -12,12 +12,17 @@ from acme_orders.observability import error_reporting, metrics, tracing
 from acme_orders.settings import Settings
 
 Integration = Callable[[FastAPI, Settings], None]
+ListenPort = Callable[[Settings], int]
 
 INTEGRATIONS: list[Integration] = [
     metrics.setup,
     tracing.setup,
     error_reporting.setup,
 ]
+
+# Ports the server opens besides PORT, one per integration that serves apart
+# from the API (see server.py).
+LISTEN_PORTS: list[ListenPort] = [metrics.listen_port]
 
 
 def setup(app: FastAPI, settings: Settings) -> None:
