@@ -9,10 +9,12 @@ asserts nothing. Three parts:
           next to copier's own time for a one-file template (the floor).
   green   render + `uv sync` + `uv run pytest -q` for the default (sqlite)
           and for postgresql + redis + jwt, on a warm uv cache.
-  serve   requests/second, p99 latency and idle RSS of the rendered service
-          (one worker, 127.0.0.1) for GET /health/live and an authenticated
-          GET /items/{id}, next to a bare ASGI app and a one-route FastAPI app
-          under the same uvicorn settings.
+  serve   requests/second, p50/p99 latency, CPU per request and idle RSS of
+          the rendered service (one worker, 127.0.0.1) for GET /health/live
+          and an authenticated GET /items/{id}, under the same uvicorn
+          settings as its floors: a one-route FastAPI app for /health/live,
+          and for the item read a bare ASGI app doing the same work with
+          asyncpg and PyJWT (raw_items.py) on the same database rows.
 
 Usage (from the template repository):
     .venv/bin/python benchmarks/run.py [--quick] [--json out.json]

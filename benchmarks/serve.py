@@ -2,22 +2,66 @@
 
 Requests/second, p50/p99 latency, server CPU per request and idle RSS of the
 rendered service (one worker, 127.0.0.1) for GET /health/live and an
-authenticated GET /items/{id}, next to the reference apps (see subjects.py).
+authenticated GET /items/{id}, next to the reference apps (see subjects.py):
+/health/live next to a one-route FastAPI app, the item read next to a bare
+ASGI app doing the same work with asyncpg and PyJWT on the same database rows.
 Ratios are taken per round of interleaved runs.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
 from typing import Any
 
 from loadgen import python_load, wrk_load
-from processes import CommandError, Server
+from processes import CommandError, Server, http
 from settings import TARGETS
 from stats import log, median, rotated, spread, table, verdict
-from subjects import log_in, prepare_service, server_subjects
+from subjects import ITEM, LIVE, RAW, SERVICE, log_in, prepare_service, server_subjects
+
+LIVE_LABEL, ITEMS_LABEL, RAW_LABEL = f"{SERVICE} {LIVE}", f"{SERVICE} {ITEM}", f"{RAW} {ITEM}"
+BARE, MINIMAL = f"bare ASGI {LIVE}", f"minimal FastAPI {LIVE}"
+LIBS = f"minimal FastAPI+libs {LIVE}"
+
+# (label, numerator run, denominator run, figure): one ratio per round.
+COMPARISONS = [
+    ("service items rps / raw asyncpg items rps", ITEMS_LABEL, RAW_LABEL, "rps"),
+    ("service items p99 / raw asyncpg items p99", ITEMS_LABEL, RAW_LABEL, "p99_ms"),
+    (
+        "service items CPU/req / raw asyncpg CPU/req",
+        ITEMS_LABEL,
+        RAW_LABEL,
+        "cpu_us_per_request",
+    ),
+    ("service live rps / minimal FastAPI rps", LIVE_LABEL, MINIMAL, "rps"),
+    ("service live CPU/req / minimal FastAPI CPU/req", LIVE_LABEL, MINIMAL, "cpu_us_per_request"),
+    ("service live rps / bare ASGI rps", LIVE_LABEL, BARE, "rps"),
+    ("minimal FastAPI rps / bare ASGI rps", MINIMAL, BARE, "rps"),
+    ("service items rps / service live rps", ITEMS_LABEL, LIVE_LABEL, "rps"),
+    ("service idle RSS / minimal FastAPI idle RSS", LIVE_LABEL, MINIMAL, "idle_rss_kib"),
+    ("service idle RSS / minimal FastAPI+libs idle RSS", LIVE_LABEL, LIBS, "idle_rss_kib"),
+    ("minimal FastAPI idle RSS / bare ASGI idle RSS", MINIMAL, BARE, "idle_rss_kib"),
+]
+CHECKS = {
+    "service items rps / raw asyncpg items rps": (">=", TARGETS["items_vs_raw_min"]),
+    "service live rps / minimal FastAPI rps": (">=", TARGETS["live_vs_minimal_min"]),
+    "service idle RSS / minimal FastAPI idle RSS": ("<=", TARGETS["rss_vs_minimal_max"]),
+}
+
+
+def same_item(service_url: str, raw_url: str, path: str, headers: dict[str, str]) -> None:
+    """The floor must answer the item read as the service does, or it measures nothing."""
+    answers = []
+    for url in (service_url, raw_url):
+        status, body = http("GET", url + path, headers=headers)
+        if status != 200:
+            raise RuntimeError(f"GET {path} on {url}: {status} {body[:300]!r}")
+        answers.append(json.loads(body))
+    if answers[0] != answers[1]:
+        raise RuntimeError(f"the raw floor answers {answers[1]}, the service {answers[0]}")
 
 
 def bench_serve(
@@ -40,27 +84,38 @@ def bench_serve(
     auth: dict[str, Any] = {}
     records: dict[str, list[dict[str, Any]]] = {}
     rounds_data: list[dict[str, dict[str, Any]]] = []
+
+    def request_for(endpoint: str) -> tuple[str, dict[str, str]]:
+        if endpoint == LIVE:
+            return LIVE, {}
+        return f"/items/{auth['item_id']}", auth["headers"]
+
+    def start(name: str, log_name: str) -> Server:
+        subject = subjects[name]
+        return Server(name, subject.command, subject.cwd, subject.env, work / log_name)
+
     try:
         # One start of each first: writes bytecode caches, fills page caches.
-        for name, (cmd, cwd, env) in subjects.items():
-            with Server(name, cmd, cwd, env, work / "warm-up.log"):
-                pass
+        # The service comes first: its log-in creates the user and the item.
+        for name in subjects:
+            with start(name, "warm-up.log") as server:
+                if name == SERVICE:
+                    auth["headers"], auth["item_id"] = log_in(server.url)
+        with start(SERVICE, "warm-up.log") as service, start(RAW, "warm-up.log") as raw:
+            same_item(service.url, raw.url, *request_for(ITEM))
         for i in range(rounds):
             this_round: dict[str, dict[str, Any]] = {}
             for name in rotated(list(subjects), i):
-                cmd, cwd, env = subjects[name]
-                with Server(name, cmd, cwd, env, work / f"{name.replace(' ', '_')}.log") as server:
+                subject = subjects[name]
+                with start(name, f"{name.replace(' ', '_')}.log") as server:
                     # Ready means one /health/live has been answered.
                     time.sleep(1.0)
                     idle = server.rss_kib()
-                    endpoints = [("/health/live", "/health/live", {})]
-                    if name == "service":
-                        if not auth:
-                            auth["headers"], auth["item_id"] = log_in(server.url)
-                        path = f"/items/{auth['item_id']}"
-                        endpoints.append(("/items/{id}", path, auth["headers"]))
-                    for shown, path, headers in endpoints:
-                        label = f"{name} {shown}"
+                    labels = []
+                    for endpoint in subject.endpoints:
+                        label = f"{name} {endpoint}"
+                        labels.append(label)
+                        path, headers = request_for(endpoint)
                         load(server.url + path, warmup, connections, headers)
                         cpu_before = server.cpu_seconds()
                         figures = load(server.url + path, seconds, connections, headers)
@@ -77,7 +132,7 @@ def bench_serve(
                         records.setdefault(label, []).append(figures)
                         log(
                             f"serve: round {i + 1}/{rounds} {label}: {figures['rps']:.0f} req/s,"
-                            f" p99 {figures['p99_ms']:.1f} ms,"
+                            f" p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms,"
                             f" {figures['cpu_us_per_request']:.0f} us CPU/req"
                             f" (server busy {figures['server_cpu_share']:.0%}),"
                             f" idle RSS {idle / 1024:.1f} MiB"
@@ -88,7 +143,7 @@ def bench_serve(
                                 else ""
                             )
                         )
-                    this_round[f"{name} /health/live"]["rss_after_load_kib"] = server.rss_kib()
+                    this_round[labels[0]]["rss_after_load_kib"] = server.rss_kib()
             rounds_data.append(this_round)
     finally:
         try:
@@ -96,24 +151,9 @@ def bench_serve(
         except CommandError as error:
             log(f"serve: could not drop the benchmark database: {error}")
 
-    live, items = "service /health/live", "service /items/{id}"
-    bare, minimal = "bare ASGI /health/live", "minimal FastAPI /health/live"
-    libs = "minimal FastAPI+libs /health/live"
-    # (label, numerator subject, denominator subject, figure), one ratio per round.
-    comparisons = [
-        ("service live rps / bare ASGI rps", live, bare, "rps"),
-        ("service live rps / minimal FastAPI rps", live, minimal, "rps"),
-        ("minimal FastAPI rps / bare ASGI rps", minimal, bare, "rps"),
-        ("service live CPU/req / bare ASGI CPU/req", live, bare, "cpu_us_per_request"),
-        ("service live CPU/req / minimal FastAPI CPU/req", live, minimal, "cpu_us_per_request"),
-        ("service items rps / service live rps", items, live, "rps"),
-        ("service idle RSS / minimal FastAPI idle RSS", live, minimal, "idle_rss_kib"),
-        ("service idle RSS / minimal FastAPI+libs idle RSS", live, libs, "idle_rss_kib"),
-        ("minimal FastAPI idle RSS / bare ASGI idle RSS", minimal, bare, "idle_rss_kib"),
-    ]
     ratios = {
         label: [r[top][figure] / r[bottom][figure] for r in rounds_data]
-        for label, top, bottom, figure in comparisons
+        for label, top, bottom, figure in COMPARISONS
     }
     summary = {
         label: {
@@ -132,10 +172,7 @@ def bench_serve(
         "median": summary,
         "ratios": ratios,
         "median_ratios": {k: median(v) for k, v in ratios.items()},
-        "targets": {
-            "service live rps / bare ASGI rps >=": TARGETS["live_vs_bare_min"],
-            "service idle RSS / minimal FastAPI idle RSS <=": TARGETS["rss_vs_minimal_max"],
-        },
+        "targets": {f"{name} {op}": limit for name, (op, limit) in CHECKS.items()},
     }
 
 
@@ -180,16 +217,17 @@ def report_serve(result: dict[str, Any]) -> str:
             "\n  * server busy < 80%: the load generator or the machine, not the server, set"
             " that req/s;\n    CPU us/req is the steadier comparison there."
         )
-    checks = {
-        "service live rps / bare ASGI rps": (">=", TARGETS["live_vs_bare_min"]),
-        "service idle RSS / minimal FastAPI idle RSS": ("<=", TARGETS["rss_vs_minimal_max"]),
-    }
+    out += (
+        "\n  The service logs one JSON access line per request (LOG_LEVEL=INFO, to a discarded"
+        " stdout);\n  the reference apps log nothing. The raw asyncpg app reads the same rows"
+        " with the same token."
+    )
     ratio_rows = []
     for name, values in result["ratios"].items():
         value = median(values)
         check = ""
-        if name in checks:
-            op, limit = checks[name]
+        if name in CHECKS:
+            op, limit = CHECKS[name]
             ok = value >= limit if op == ">=" else value <= limit
             check = f"{op} {limit}  {verdict(ok)}"
         ratio_rows.append([name, f"{value:.2f}", spread(values), check])

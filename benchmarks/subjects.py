@@ -1,23 +1,31 @@
-"""The four servers that `serve` measures, and how to set them up.
+"""The five servers that `serve` measures, and how to set them up.
 
 The rendered service (postgresql + redis + jwt, with a private database and a
-logged-in user) and three reference apps under the same uvicorn settings: a
-bare ASGI app, a one-route FastAPI app, and that app plus the libraries the
-service imports.
+logged-in user) and four reference apps under the same uvicorn settings: a
+bare ASGI app, a one-route FastAPI app, that app plus the libraries the
+service imports, and the raw-driver floor of the item read (raw_items.py:
+bare ASGI, asyncpg and PyJWT, reading the service's own database and user).
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+import shutil
 import textwrap
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from processes import base_env, copier_copy, find_uv, http, run
 from settings import SERVER_DATA, SLUG, TEMPLATE
+
+LIVE = "/health/live"
+ITEM = "/items/{id}"  # authenticated; the id and token come from log_in()
+SERVICE = "service"
+RAW = "raw asyncpg"  # the raw-driver floor of the item read
+RAW_ITEMS = Path(__file__).with_name("raw_items.py")
 
 BARE_ASGI = '''\
 """The least an ASGI app can do: the same JSON for every request."""
@@ -62,18 +70,28 @@ async def live() -> dict[str, str]:
 
 # The one-route app, plus the libraries the service imports to do its work
 # (not the service's own code): separates dependency weight from template weight.
+# Those the rendered project does not install (its dependencies change with
+# the template) are skipped.
 MINIMAL_FASTAPI_WITH_LIBS = (
     MINIMAL_FASTAPI
     + """
-import asyncpg  # noqa: E402, F401
-import email_validator  # noqa: E402, F401
-import jwt  # noqa: E402, F401
-import multipart  # noqa: E402, F401
-import prometheus_client  # noqa: E402, F401
-import pwdlib  # noqa: E402, F401
-import pydantic_settings  # noqa: E402, F401
-import redis.asyncio  # noqa: E402, F401
-import sqlalchemy.ext.asyncio  # noqa: E402, F401
+import importlib  # noqa: E402
+
+for library in [
+    "asyncpg",
+    "email_validator",
+    "jwt",
+    "multipart",
+    "prometheus_client",
+    "pwdlib",
+    "pydantic_settings",
+    "redis.asyncio",
+    "sqlalchemy.ext.asyncio",
+]:
+    try:
+        importlib.import_module(library)
+    except ModuleNotFoundError:
+        pass
 """
 )
 
@@ -149,6 +167,7 @@ def prepare_service(work: Path, database_url: str, redis_url: str) -> dict[str, 
     (refs / "minimal_fastapi.py").write_text(MINIMAL_FASTAPI)
     (refs / "minimal_fastapi_libs.py").write_text(MINIMAL_FASTAPI_WITH_LIBS)
     (refs / "launcher.py").write_text(LAUNCHER)
+    shutil.copyfile(RAW_ITEMS, refs / "raw_items.py")
     return {
         "project": project,
         "python": python,
@@ -185,29 +204,40 @@ def log_in(base_url: str) -> tuple[dict[str, str], int]:
     return headers, item_id
 
 
-def server_subjects(
-    setup: dict[str, Any],
-) -> dict[str, tuple[Callable[[int], list[str]], Path, dict[str, str]]]:
-    """Name -> (command for a port, working directory, environment) of each server."""
+class Subject(NamedTuple):
+    command: Callable[[int], list[str]]  # the command line for a port
+    cwd: Path
+    env: dict[str, str]
+    endpoints: tuple[str, ...]  # LIVE and/or ITEM, measured in this order
+
+
+def server_subjects(setup: dict[str, Any]) -> dict[str, Subject]:
+    """Each server by name; the service comes first (its log-in makes the data)."""
     python, refs, project = str(setup["python"]), setup["refs"], setup["project"]
     ref_env = base_env()
+
+    def reference(module: str) -> Callable[[int], list[str]]:
+        return lambda port: [python, "launcher.py", f"{module}:app", str(port)]
+
+    # The floor reads the service's database with the service's signing key;
+    # its pool is as large as the service's (DATABASE_POOL_SIZE and
+    # DATABASE_MAX_OVERFLOW at the same defaults, set for neither).
+    raw_env = {
+        **ref_env,
+        "DATABASE_URL": setup["env"]["DATABASE_URL"],
+        "SECRET_KEY": setup["env"]["SECRET_KEY"],
+    }
     return {
-        "bare ASGI": (lambda p: [python, "launcher.py", "bare_asgi:app", str(p)], refs, ref_env),
-        "minimal FastAPI": (
-            lambda p: [python, "launcher.py", "minimal_fastapi:app", str(p)],
-            refs,
-            ref_env,
-        ),
-        "minimal FastAPI+libs": (
-            lambda p: [python, "launcher.py", "minimal_fastapi_libs:app", str(p)],
-            refs,
-            ref_env,
-        ),
         # The console script directly (what `uv run acme-orders serve` ends up
         # running), so the pid is the server's own and VmRSS is its memory.
-        "service": (
-            lambda p: [str(project / ".venv" / "bin" / SLUG), "serve"],
+        SERVICE: Subject(
+            lambda _port: [str(project / ".venv" / "bin" / SLUG), "serve"],
             project,
             setup["env"],
+            (LIVE, ITEM),
         ),
+        RAW: Subject(reference("raw_items"), refs, raw_env, (ITEM,)),
+        "bare ASGI": Subject(reference("bare_asgi"), refs, ref_env, (LIVE,)),
+        "minimal FastAPI": Subject(reference("minimal_fastapi"), refs, ref_env, (LIVE,)),
+        "minimal FastAPI+libs": Subject(reference("minimal_fastapi_libs"), refs, ref_env, (LIVE,)),
     }
