@@ -1,7 +1,13 @@
 """Load generation: `wrk` when installed, else a small asyncio keep-alive client.
 
-Both return the same figures: rps, p50_ms, p99_ms, requests, non_2xx,
-socket_errors.
+Both return the same figures: rps, p50_ms, p99_ms, mean_ms, requests,
+non_2xx, socket_errors, and busy_connections (rps x mean latency, by Little's
+law the number of connections that had a request outstanding on average).
+
+wrk leaves out of its latency figures the requests still unanswered when the
+run ends: a connection stalled for the whole run (a request starved in a
+queue) lowers busy_connections but not p99. The asyncio client waits for
+every request it sent, so it does count them.
 """
 
 from __future__ import annotations
@@ -35,17 +41,21 @@ def wrk_load(url: str, seconds: float, connections: int, headers: dict[str, str]
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
     p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    mean = re.search(r"^\s+Latency\s+([\d.]+)(us|ms|s)\s", output, re.MULTILINE)
     total = re.search(r"(\d+) requests in", output)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    if not (rps and p99 and p50 and total):
+    if not (rps and p99 and p50 and mean and total):
         raise RuntimeError(f"cannot read wrk output:\n{output}")
+    mean_ms = _to_ms(*mean.groups())
     return {
         "rps": float(rps.group(1)),
         "p50_ms": _to_ms(*p50.groups()),
         "p99_ms": _to_ms(*p99.groups()),
+        "mean_ms": mean_ms,
+        "busy_connections": float(rps.group(1)) * mean_ms / 1000,
         "requests": int(total.group(1)),
         "non_2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": sum(map(int, errors.groups())) if errors else 0,
@@ -101,10 +111,14 @@ async def _python_load(
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
+    rps = len(latencies) / elapsed
+    mean_ms = sum(latencies) / len(latencies) * 1000 if latencies else float("nan")
     return {
-        "rps": len(latencies) / elapsed,
+        "rps": rps,
         "p50_ms": pct(0.50) if latencies else float("nan"),
         "p99_ms": pct(0.99) if latencies else float("nan"),
+        "mean_ms": mean_ms,
+        "busy_connections": rps * mean_ms / 1000,
         "requests": len(latencies),
         **counts,
     }

@@ -5,6 +5,8 @@ decode the bearer token (PyJWT, HS256, the service's claims), read the user
 by id and check it is active, read the item by id and owner (asyncpg, one
 pooled connection per request), answer JSON. No framework, ORM, validation
 library, middleware or log line. GET /health/live answers for readiness.
+Three database round trips per request: the two reads, and the reset the
+asyncpg pool runs on each connection it gets back.
 
 Runs in the rendered project's environment (asyncpg and PyJWT installed),
 under the benchmark's uvicorn launcher. Reads DATABASE_URL (plain
@@ -14,6 +16,7 @@ like the service, so both hold at most as many database connections.
 
 import json
 import os
+from datetime import datetime
 
 import asyncpg
 import jwt
@@ -59,7 +62,7 @@ def user_id_from(headers: list[tuple[bytes, bytes]]) -> int | None:
     return None
 
 
-def iso(moment) -> str:
+def iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 

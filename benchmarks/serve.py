@@ -133,6 +133,7 @@ def bench_serve(
                         log(
                             f"serve: round {i + 1}/{rounds} {label}: {figures['rps']:.0f} req/s,"
                             f" p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms,"
+                            f" {figures['busy_connections']:.0f}/{connections} connections busy,"
                             f" {figures['cpu_us_per_request']:.0f} us CPU/req"
                             f" (server busy {figures['server_cpu_share']:.0%}),"
                             f" idle RSS {idle / 1024:.1f} MiB"
@@ -176,7 +177,13 @@ def bench_serve(
     }
 
 
+def stalled(figures: dict[str, Any], connections: int) -> bool:
+    """Fewer connections had a request outstanding than were offered (Little's law)."""
+    return figures["busy_connections"] < 0.9 * connections
+
+
 def report_serve(result: dict[str, Any]) -> str:
+    connections = result["connections"]
     rows = []
     for label, runs in result["runs"].items():
         m = result["median"][label]
@@ -187,6 +194,7 @@ def report_serve(result: dict[str, Any]) -> str:
                 spread([r["rps"] for r in runs], "{:.0f}"),
                 f"{m['p50_ms']:.2f}",
                 f"{m['p99_ms']:.2f}",
+                f"{m['busy_connections']:.0f}" + ("!" if stalled(m, connections) else ""),
                 f"{m['cpu_us_per_request']:.0f}",
                 f"{m['server_cpu_share']:.0%}" + ("*" if m["server_cpu_share"] < 0.8 else ""),
                 f"{m['idle_rss_kib'] / 1024:.1f}",
@@ -203,6 +211,7 @@ def report_serve(result: dict[str, Any]) -> str:
             "range",
             "p50 ms",
             "p99 ms",
+            "busy conns",
             "CPU us/req",
             "busy",
             "idle RSS MiB",
@@ -212,6 +221,13 @@ def report_serve(result: dict[str, Any]) -> str:
         ],
         rows,
     )
+    if any(stalled(m, connections) for m in result["median"].values()):
+        out += (
+            f"\n  ! req/s x mean latency says fewer than {connections} connections had a request"
+            " outstanding:\n    some requests waited (starved) for most of the run, and wrk leaves"
+            " requests unanswered\n    at the end out of p50/p99, which then look better than they"
+            " were."
+        )
     if any(m["server_cpu_share"] < 0.8 for m in result["median"].values()):
         out += (
             "\n  * server busy < 80%: the load generator or the machine, not the server, set"
