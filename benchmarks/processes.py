@@ -161,10 +161,15 @@ def http(
         return error.code, error.read()
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """Distinct ports free on 127.0.0.1 (all held open until all are chosen)."""
+    with contextlib.ExitStack() as stack:
+        ports = []
+        for _ in range(count):
+            sock = stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            sock.bind(("127.0.0.1", 0))
+            ports.append(sock.getsockname()[1])
+        return ports
 
 
 def cpu_seconds(pid: int) -> float:
@@ -193,10 +198,12 @@ class Server:
         log_path: Path,
     ) -> None:
         self.name = name
-        self.port = free_port()
+        # The service also listens on METRICS_PORT (/metrics, apart from the
+        # API): a free one too, so no fixed port can clash.
+        self.port, metrics_port = free_ports(2)
         self.cmd = cmd(self.port)
         self.cwd = cwd
-        self.env = {**env, "PORT": str(self.port)}
+        self.env = {**env, "PORT": str(self.port), "METRICS_PORT": str(metrics_port)}
         self.log_path = log_path
         self.process: subprocess.Popen[Any] | None = None
         self.start_seconds = float("nan")
