@@ -61,15 +61,19 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self, transport: asyncio.Transport
     ) -> None:
         super().connection_made(transport)
-        self._arm(get_settings().request_header_timeout_seconds)
+        # Read once per connection, not once per request.
+        settings = get_settings()
+        self._header_timeout = settings.request_header_timeout_seconds
+        self._body_timeout = settings.request_body_timeout_seconds
+        self._arm(self._header_timeout)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._arm(get_settings().request_header_timeout_seconds)
+        self._arm(self._header_timeout)
 
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
-        self._arm(get_settings().request_body_timeout_seconds)
+        self._arm(self._body_timeout)
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
@@ -161,15 +165,18 @@ def serve(settings: Settings) -> int:
         server = DrainingServer(config)
         server.run(sockets=sockets)
         return 0 if server.started else STARTUP_FAILURE
-    return Supervisor(config, sockets).run()
+    return Supervisor(config, sockets, settings.shutdown_drain_seconds).run()
 
 
 class Supervisor:
     """Runs the worker processes; restarts one that dies after it started."""
 
-    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket]) -> None:
+    def __init__(
+        self, config: uvicorn.Config, sockets: list[socket.socket], drain_seconds: float
+    ) -> None:
         self.config = config
         self.sockets = sockets
+        self.drain_seconds = drain_seconds
         self.context = multiprocessing.get_context("spawn")
         self.stop_signal: int | None = None
 
@@ -199,7 +206,7 @@ class Supervisor:
         for worker in workers:
             if worker.is_alive() and worker.pid is not None:
                 os.kill(worker.pid, forwarded)
-        grace = GRACEFUL_SHUTDOWN_SECONDS + get_settings().shutdown_drain_seconds
+        grace = GRACEFUL_SHUTDOWN_SECONDS + self.drain_seconds
         deadline = time.monotonic() + grace + 5
         for worker in workers:
             worker.join(max(0.0, deadline - time.monotonic()))
