@@ -40,26 +40,31 @@ def user_id_from(headers: list[tuple[bytes, bytes]]) -> int | None:
     """The user id of a valid, unexpired access token; None otherwise."""
     for name, value in headers:
         if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            if scheme.lower() != "bearer":
-                return None
-            try:
-                claims = jwt.decode(
-                    token,
-                    SECRET_KEY,
-                    algorithms=["HS256"],
-                    options={"require": ["sub", "exp", "iat"]},
-                )
-            except jwt.InvalidTokenError:
-                return None
-            sub = claims["sub"]
-            if claims.get("type") != "access" or not isinstance(sub, str):
-                return None
-            if not (sub.isascii() and sub.isdigit()) or sub.startswith("0") or len(sub) > 10:
-                return None
-            user_id = int(sub)
-            return user_id if user_id <= MAX_ID else None
+            return user_id_of(value.decode("latin-1"))
     return None
+
+
+def user_id_of(authorization: str) -> int | None:
+    """The user id of an Authorization header's valid bearer token, or None."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    try:
+        claims = jwt.decode(
+            token,
+            SECRET_KEY,
+            algorithms=["HS256"],
+            options={"require": ["sub", "exp", "iat"]},
+        )
+    except jwt.InvalidTokenError:
+        return None
+    sub = claims["sub"]
+    if claims.get("type") != "access" or not isinstance(sub, str):
+        return None
+    if not (sub.isascii() and sub.isdigit()) or sub.startswith("0") or len(sub) > 10:
+        return None
+    user_id = int(sub)
+    return user_id if user_id <= MAX_ID else None
 
 
 def iso(moment: datetime) -> str:

@@ -20,9 +20,10 @@ from loadgen import python_load, wrk_load
 from processes import CommandError, Server, http
 from settings import TARGETS
 from stats import log, median, rotated, spread, table, verdict
-from subjects import ITEM, LIVE, RAW, SERVICE, log_in, prepare_service, server_subjects
+from subjects import ITEM, LIVE, ORM, RAW, SERVICE, log_in, prepare_service, server_subjects
 
 LIVE_LABEL, ITEMS_LABEL, RAW_LABEL = f"{SERVICE} {LIVE}", f"{SERVICE} {ITEM}", f"{RAW} {ITEM}"
+ORM_LABEL = f"{ORM} {ITEM}"
 BARE, MINIMAL = f"bare ASGI {LIVE}", f"minimal FastAPI {LIVE}"
 LIBS = f"minimal FastAPI+libs {LIVE}"
 
@@ -36,6 +37,9 @@ COMPARISONS = [
         RAW_LABEL,
         "cpu_us_per_request",
     ),
+    # The item read's cost split in two: the framework and ORM, then the template.
+    ("FastAPI+SQLAlchemy items rps / raw asyncpg items rps", ORM_LABEL, RAW_LABEL, "rps"),
+    ("service items rps / FastAPI+SQLAlchemy items rps", ITEMS_LABEL, ORM_LABEL, "rps"),
     ("service live rps / minimal FastAPI rps", LIVE_LABEL, MINIMAL, "rps"),
     ("service live CPU/req / minimal FastAPI CPU/req", LIVE_LABEL, MINIMAL, "cpu_us_per_request"),
     ("service live rps / bare ASGI rps", LIVE_LABEL, BARE, "rps"),
@@ -52,16 +56,16 @@ CHECKS = {
 }
 
 
-def same_item(service_url: str, raw_url: str, path: str, headers: dict[str, str]) -> None:
-    """The floor must answer the item read as the service does, or it measures nothing."""
+def same_item(service_url: str, other_url: str, path: str, headers: dict[str, str]) -> None:
+    """A reference app must answer the item read as the service does, or it measures nothing."""
     answers = []
-    for url in (service_url, raw_url):
+    for url in (service_url, other_url):
         status, body = http("GET", url + path, headers=headers)
         if status != 200:
             raise RuntimeError(f"GET {path} on {url}: {status} {body[:300]!r}")
         answers.append(json.loads(body))
     if answers[0] != answers[1]:
-        raise RuntimeError(f"the raw floor answers {answers[1]}, the service {answers[0]}")
+        raise RuntimeError(f"{other_url} answers {answers[1]}, the service {answers[0]}")
 
 
 def bench_serve(
@@ -101,8 +105,9 @@ def bench_serve(
             with start(name, "warm-up.log") as server:
                 if name == SERVICE:
                     auth["headers"], auth["item_id"] = log_in(server.url)
-        with start(SERVICE, "warm-up.log") as service, start(RAW, "warm-up.log") as raw:
-            same_item(service.url, raw.url, *request_for(ITEM))
+        for floor in (RAW, ORM):
+            with start(SERVICE, "warm-up.log") as service, start(floor, "warm-up.log") as other:
+                same_item(service.url, other.url, *request_for(ITEM))
         for i in range(rounds):
             this_round: dict[str, dict[str, Any]] = {}
             for name in rotated(list(subjects), i):
@@ -235,8 +240,8 @@ def report_serve(result: dict[str, Any]) -> str:
         )
     out += (
         "\n  The service logs one JSON access line per request (LOG_LEVEL=INFO, to a discarded"
-        " stdout);\n  the reference apps log nothing. The raw asyncpg app reads the same rows"
-        " with the same token."
+        " stdout);\n  the reference apps log nothing. The raw asyncpg and FastAPI+SQLAlchemy apps"
+        " read the same rows\n  with the same token."
     )
     ratio_rows = []
     for name, values in result["ratios"].items():

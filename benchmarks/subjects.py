@@ -1,10 +1,11 @@
-"""The five servers that `serve` measures, and how to set them up.
+"""The six servers that `serve` measures, and how to set them up.
 
 The rendered service (postgresql + redis + jwt, with a private database and a
 logged-in user) and four reference apps under the same uvicorn settings: a
 bare ASGI app, a one-route FastAPI app, that app plus the libraries the
-service imports, and the raw-driver floor of the item read (raw_items.py:
-bare ASGI, asyncpg and PyJWT, reading the service's own database and user).
+service imports, the raw-driver floor of the item read (raw_items.py:
+bare ASGI, asyncpg and PyJWT, reading the service's own database and user),
+and the same read on FastAPI and the SQLAlchemy ORM alone (orm_items.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ ITEM = "/items/{id}"  # authenticated; the id and token come from log_in()
 SERVICE = "service"
 RAW = "raw asyncpg"  # the raw-driver floor of the item read
 RAW_ITEMS = Path(__file__).with_name("raw_items.py")
+# The item read on FastAPI + the SQLAlchemy ORM alone (no template code).
+ORM = "FastAPI+SQLAlchemy"
+ORM_ITEMS = Path(__file__).with_name("orm_items.py")
 
 BARE_ASGI = '''\
 """The least an ASGI app can do: the same JSON for every request."""
@@ -168,6 +172,7 @@ def prepare_service(work: Path, database_url: str, redis_url: str) -> dict[str, 
     (refs / "minimal_fastapi_libs.py").write_text(MINIMAL_FASTAPI_WITH_LIBS)
     (refs / "launcher.py").write_text(LAUNCHER)
     shutil.copyfile(RAW_ITEMS, refs / "raw_items.py")
+    shutil.copyfile(ORM_ITEMS, refs / "orm_items.py")
     return {
         "project": project,
         "python": python,
@@ -237,6 +242,7 @@ def server_subjects(setup: dict[str, Any]) -> dict[str, Subject]:
             (LIVE, ITEM),
         ),
         RAW: Subject(reference("raw_items"), refs, raw_env, (ITEM,)),
+        ORM: Subject(reference("orm_items"), refs, raw_env, (ITEM,)),
         "bare ASGI": Subject(reference("bare_asgi"), refs, ref_env, (LIVE,)),
         "minimal FastAPI": Subject(reference("minimal_fastapi"), refs, ref_env, (LIVE,)),
         "minimal FastAPI+libs": Subject(reference("minimal_fastapi_libs"), refs, ref_env, (LIVE,)),

@@ -262,6 +262,8 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "database_schemes": database_entry.get("schemes", []),
         "database_query_renames": database_entry.get("query_renames", {}),
         "database_connect_args": database_entry.get("connect_args", {}),
+        "database_sqlalchemy_imports": database_entry.get("sqlalchemy_imports", []),
+        "database_engine_imports": database_entry.get("engine_imports", []),
         "database_image": database_entry.get("image", ""),
         "create_database_sql": database_entry.get("create_database", ""),
         "drop_database_sql": database_entry.get("drop_database", ""),

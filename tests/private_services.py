@@ -71,6 +71,43 @@ class PrivatePostgres:
         )
         _wait_for_port(self.port)
 
+    @contextlib.contextmanager
+    def locked(self, table: str) -> Iterator[None]:
+        """Hold an exclusive lock on ``table``: statements on it wait, mid-flight."""
+        holder = subprocess.Popen(
+            [
+                _postgres_bin("psql"),
+                self.url,
+                "-c",
+                f"BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600)",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        granted = (
+            "SELECT count(*) FROM pg_locks WHERE granted"
+            f" AND relation = '{table}'::regclass AND mode = 'AccessExclusiveLock'"
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while self._query(granted) != "1":
+                assert time.monotonic() < deadline, f"no lock on {table} after 30 s"
+                time.sleep(0.05)
+            yield
+        finally:
+            holder.kill()
+            holder.wait()
+
+    def _query(self, sql: str) -> str:
+        result = subprocess.run(
+            [_postgres_bin("psql"), self.url, "-Atc", sql],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        return result.stdout.strip()
+
     def stop(self) -> None:
         """Stop at once, as a crash would: connections are cut, not drained."""
         with contextlib.suppress(subprocess.CalledProcessError):

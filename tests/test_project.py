@@ -401,12 +401,35 @@ def test_outages_answer_503_and_the_service_recovers(project: ProjectRun) -> Non
             email = client.get("/auth/me", headers=user).json()["email"]
             credentials = {"username": email, "password": "a long enough password"}
 
+            def read_items(_: int) -> int:
+                return httpx.get(
+                    f"{service.base_url}/items",
+                    headers={**client_headers(), **user},
+                    timeout=10,
+                ).status_code
+
+            # Requests in flight when the database goes away fail on a
+            # connection that breaks mid-statement: 503 as well, never 500.
+            # A lock on the table holds them there until the server stops.
             log_before = service.log_path.stat().st_size
-            postgres.stop()
+            with postgres.locked("items"), ThreadPoolExecutor(8) as pool:
+                in_flight = pool.map(read_items, range(8))
+                time.sleep(1)
+                postgres.stop()
+                statuses_while_stopping = list(in_flight)
             during = [client.get("/items", headers=user) for _ in range(50)]
             log_lines = service.log_path.read_text()[log_before:].splitlines()
             postgres.start()
             recovered_after = seconds_until(lambda: client.get("/items", headers=user))
+
+            # Pooled connections to the stopped server are all closed: none
+            # may fail a request once it is back (no ping before each use).
+            with ThreadPoolExecutor(16) as pool:
+                assert set(pool.map(read_items, range(48))) == {200}
+            postgres.stop()
+            postgres.start()
+            with ThreadPoolExecutor(16) as pool:
+                reads_after_restart = list(pool.map(read_items, range(48)))
 
             # Concurrent logins leave several pooled Redis connections in
             # each worker: after the restart every one of them is dead.
@@ -425,7 +448,9 @@ def test_outages_answer_503_and_the_service_recovers(project: ProjectRun) -> Non
             redis.start()
             logins = [log_in_once(attempt) for attempt in range(20)]
 
+    assert statuses_while_stopping == [503] * 8
     assert {response.status_code for response in during} == {503}
+    assert reads_after_restart == [200] * 48
     assert all(response.headers["retry-after"] for response in during)
     assert all(response.json()["request_id"] for response in during)
     assert not [line for line in log_lines if "Traceback" in line or '"ERROR"' in line]

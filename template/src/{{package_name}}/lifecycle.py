@@ -1,8 +1,11 @@
-"""Where the process is in its life, for the readiness probe.
+"""Where the process is in its life, for the readiness probe, and what the
+workers of one run share.
 
 Framework-free on purpose: the server sets it, health checks read it.
 """
 
+import os
+import secrets
 import threading
 
 # Set once SIGTERM arrived: the process still serves, but asks load
@@ -16,3 +19,17 @@ def start_draining() -> None:
 
 def is_draining() -> bool:
     return _draining.is_set()
+
+
+# The workers of one `serve` inherit this variable from the supervisor,
+# which creates it before starting them.
+RUN_KEY_VARIABLE = "SERVICE_RUN_KEY"
+
+
+def run_key() -> str:
+    """A random value shared by this run's workers (created on first use).
+
+    For what must agree across workers without being configured, such as
+    the development signing key: tokens one worker signs, the others accept.
+    """
+    return os.environ.setdefault(RUN_KEY_VARIABLE, secrets.token_urlsafe(48))

@@ -29,6 +29,9 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     sqlalchemy.exc.InterfaceError,
     sqlalchemy.exc.TimeoutError,
 )
+# Requests with these methods only read (HTTP's safe methods): they get a
+# session on read_engine(), which may skip the transaction around them.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ASYNC_DRIVER = "sqlite+aiosqlite"
 # Plain URL schemes that mean this database; tests and platforms pass these.
 ACCEPTED_SCHEMES = frozenset(["sqlite"])
@@ -89,6 +92,15 @@ def _begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+def read_engine(engine: sa_asyncio.AsyncEngine) -> sa_asyncio.AsyncEngine:
+    """The engine for requests that only read (see get_session).
+
+    The same as for writes: a local file has no round trips to save, and
+    _begin already makes every transaction explicit.
+    """
+    return engine
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
@@ -97,10 +109,24 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.sessionmaker = sa_asyncio.async_sessionmaker(
         engine, expire_on_commit=False
     )
+    app.state.read_sessionmaker = sa_asyncio.async_sessionmaker(
+        read_engine(engine), expire_on_commit=False
+    )
     try:
         yield
     finally:
         await engine.dispose()
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be reached right now.
+
+    Besides the errors above: a connection that broke during a statement
+    (a restart under load), whatever error the driver reported for it.
+    """
+    return isinstance(error, OUTAGE_ERRORS) or (
+        isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated
+    )
 
 
 async def ping(app: FastAPI) -> None:
@@ -110,9 +136,16 @@ async def ping(app: FastAPI) -> None:
 
 
 async def get_session(request: Request) -> AsyncIterator[sa_asyncio.AsyncSession]:
-    """One session per request; work is committed by the service functions."""
+    """One session per request; work is committed by the service functions.
+
+    Requests that only read (GET) get theirs from the read engine, so a GET
+    handler must not write: HTTP promises clients it does not.
+    """
+    state = request.app.state
     sessionmaker: sa_asyncio.async_sessionmaker[sa_asyncio.AsyncSession] = (
-        request.app.state.sessionmaker
+        state.read_sessionmaker
+        if request.method in READING_METHODS
+        else state.sessionmaker
     )
     async with sessionmaker() as session:
         yield session

@@ -43,18 +43,27 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = request_id
         for fields in _line_fields:
             entry.update(fields())
-        entry.update(
-            (key, value)
-            for key, value in record.__dict__.items()
-            if key not in _RESERVED
-        )
+        attributes = record.__dict__
+        if len(attributes) > _PLAIN_RECORD_SIZE:
+            for key, value in attributes.items():
+                if key not in _RESERVED:
+                    entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return _encode(entry)
+
+
+_PLAIN_RECORD_SIZE = len(vars(logging.makeLogRecord({})))
+_encode = json.JSONEncoder(default=str).encode
 
 
 def configure_logging(level: str) -> None:
     """Send every logger, uvicorn's included, through one JSON handler."""
+    # Fields this formatter never writes, which the logging module would
+    # otherwise look up for every record (its documented optimizations).
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()

@@ -178,6 +178,8 @@ class Supervisor:
         self.sockets = sockets
         self.drain_seconds = drain_seconds
         self.context = multiprocessing.get_context("spawn")
+        # Created here, so every worker inherits the same one.
+        lifecycle.run_key()
         self.stop_signal: int | None = None
 
     def run(self) -> int:

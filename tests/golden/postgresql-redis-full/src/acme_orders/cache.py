@@ -20,6 +20,11 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+def is_outage(error: BaseException) -> bool:
+    """Whether ``error`` means Redis cannot be reached right now."""
+    return isinstance(error, OUTAGE_ERRORS)
+
+
 def create_client(settings: Settings) -> "Redis":
     # Short timeouts: a slow Redis must fail the request, not hang it. After
     # a Redis restart every pooled connection is dead: one immediate retry

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import sqlalchemy.exc
 from fastapi import Depends, FastAPI, Request
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, PoolProxiedConnection, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.orm import DeclarativeBase
@@ -28,6 +28,9 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     sqlalchemy.exc.InterfaceError,
     sqlalchemy.exc.TimeoutError,
 )
+# Requests with these methods only read (HTTP's safe methods): they get a
+# session on read_engine(), which may skip the transaction around them.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ASYNC_DRIVER = "postgresql+asyncpg"
 # Plain URL schemes that mean this database; tests and platforms pass these.
 ACCEPTED_SCHEMES = frozenset(["postgresql", "postgres"])
@@ -61,18 +64,39 @@ def async_url(plain_url: str) -> URL:
 
 def create_engine(settings: Settings) -> sa_asyncio.AsyncEngine:
     # Looked up on the module at call time, so tracing can wrap it.
-    return sa_asyncio.create_async_engine(
+    engine = sa_asyncio.create_async_engine(
         async_url(settings.database_url),
-        # Checks each connection before use: a database restart or an idle
-        # timeout costs one reconnect, not a failed request.
-        pool_pre_ping=True,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
         pool_timeout=settings.database_pool_timeout,
-        # Below MySQL's default wait_timeout and typical proxy idle limits.
+        # Below typical proxy and firewall idle limits.
         pool_recycle=1800,
         connect_args={},
     )
+    event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
+    return engine
+
+
+def _refuse_closed_connection(
+    _dbapi_connection: object, _record: object, proxy: PoolProxiedConnection
+) -> None:
+    # Instead of a ping before every use (pool_pre_ping: one more round trip
+    # per request), a pooled connection is checked for being closed. asyncpg
+    # sees at once that the server closed it (a restart, an idle timeout),
+    # so the pool replaces it before a request can fail on it. One that
+    # breaks during a request is discarded, and the request answers 503.
+    if proxy.driver_connection is None or proxy.driver_connection.is_closed():
+        raise sqlalchemy.exc.DisconnectionError
+
+
+def read_engine(engine: sa_asyncio.AsyncEngine) -> sa_asyncio.AsyncEngine:
+    """The engine for requests that only read (see get_session).
+
+    Each statement is its own transaction, PostgreSQL's autocommit mode and
+    Django's default: no BEGIN and ROLLBACK round trips around a read.
+    asyncpg switches the mode on the client side, at no cost.
+    """
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 @asynccontextmanager
@@ -83,10 +107,24 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.sessionmaker = sa_asyncio.async_sessionmaker(
         engine, expire_on_commit=False
     )
+    app.state.read_sessionmaker = sa_asyncio.async_sessionmaker(
+        read_engine(engine), expire_on_commit=False
+    )
     try:
         yield
     finally:
         await engine.dispose()
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be reached right now.
+
+    Besides the errors above: a connection that broke during a statement
+    (a restart under load), whatever error the driver reported for it.
+    """
+    return isinstance(error, OUTAGE_ERRORS) or (
+        isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated
+    )
 
 
 async def ping(app: FastAPI) -> None:
@@ -96,9 +134,16 @@ async def ping(app: FastAPI) -> None:
 
 
 async def get_session(request: Request) -> AsyncIterator[sa_asyncio.AsyncSession]:
-    """One session per request; work is committed by the service functions."""
+    """One session per request; work is committed by the service functions.
+
+    Requests that only read (GET) get theirs from the read engine, so a GET
+    handler must not write: HTTP promises clients it does not.
+    """
+    state = request.app.state
     sessionmaker: sa_asyncio.async_sessionmaker[sa_asyncio.AsyncSession] = (
-        request.app.state.sessionmaker
+        state.read_sessionmaker
+        if request.method in READING_METHODS
+        else state.sessionmaker
     )
     async with sessionmaker() as session:
         yield session

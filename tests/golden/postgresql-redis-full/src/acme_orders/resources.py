@@ -2,7 +2,7 @@
 
 Each module offers ``NAME``, ``lifespan(app)`` (opens and closes the
 connection), ``ping(app)`` (raises when the dependency is unusable) and
-``OUTAGE_ERRORS`` (the exceptions that mean it cannot be reached); the app's
+``is_outage(error)`` (whether an error means it cannot be reached); the app's
 lifespan, the readiness probe and the outage handling walk this list.
 """
 
@@ -17,7 +17,7 @@ RESOURCES = [db, cache]
 def outage_of(error: BaseException) -> str | None:
     """The NAME of the resource whose outage ``error`` reports, or None."""
     for resource in RESOURCES:
-        if isinstance(error, resource.OUTAGE_ERRORS):
+        if resource.is_outage(error):
             name: str = resource.NAME
             return name
     return None

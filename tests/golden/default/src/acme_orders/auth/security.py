@@ -1,7 +1,6 @@
 """Password hashing (argon2) and signed, expiring access tokens (JWT)."""
 
 import os
-import secrets
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -11,6 +10,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from acme_orders.db import MAX_ID
+from acme_orders.lifecycle import run_key
 from acme_orders.settings import Settings, is_weak_secret
 
 ALGORITHM = "HS256"
@@ -51,21 +51,16 @@ async def verify_password(password: str, hashed: str | None) -> tuple[bool, str 
     )
 
 
-@cache
-def _process_key() -> str:
-    return secrets.token_urlsafe(48)
-
-
 def signing_key(settings: Settings) -> str:
     """The key access tokens are signed and checked with.
 
     A placeholder SECRET_KEY is public, so tokens signed with it could be
     forged: in development the service signs with a random key of its own
-    instead (tokens then last as long as the process). Outside development
-    the settings refuse a placeholder at start-up.
+    instead, shared by its workers (tokens then last as long as the run).
+    Outside development the settings refuse a placeholder at start-up.
     """
     if is_weak_secret(settings.secret_key):
-        return _process_key()
+        return run_key()
     return settings.secret_key.get_secret_value()
 
 

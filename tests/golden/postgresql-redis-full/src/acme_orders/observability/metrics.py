@@ -14,6 +14,7 @@ empty directory and /metrics adds up every worker's counts.
 
 import os
 import time
+from typing import Any
 
 from fastapi import FastAPI
 from prometheus_client import (
@@ -40,12 +41,24 @@ UNMATCHED_ROUTE = "unmatched"
 
 
 class MetricsMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    """Counts and times every request on the public port; on the metrics
+    port answers /metrics (and 404 for anything else) without counting it."""
+
+    def __init__(self, app: ASGIApp, *, port: int) -> None:
         self.app = app
+        self.port = port
+        # prometheus_client's labels() takes a lock and builds a key on every
+        # call; the label sets are few (route templates), so keep them.
+        self.counters: dict[tuple[str, str, int], Any] = {}
+        self.timers: dict[tuple[str, str], Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        server = scope.get("server")
+        if server and server[1] == self.port:
+            await self.scrape(scope, receive, send)
             return
         started = time.perf_counter()
         status_code = 500
@@ -61,8 +74,25 @@ class MetricsMiddleware:
         finally:
             route = getattr(scope.get("route"), "path", UNMATCHED_ROUTE)
             method = scope["method"]
-            REQUESTS.labels(method, route, str(status_code)).inc()
-            LATENCY.labels(method, route).observe(time.perf_counter() - started)
+            key = (method, route, status_code)
+            counter = self.counters.get(key)
+            if counter is None:
+                counter = REQUESTS.labels(method, route, str(status_code))
+                self.counters[key] = counter
+            counter.inc()
+            timer = self.timers.get(key[:2])
+            if timer is None:
+                timer = LATENCY.labels(method, route)
+                self.timers[key[:2]] = timer
+            timer.observe(time.perf_counter() - started)
+
+    async def scrape(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] == "/metrics":
+            body = generate_latest(scrape_registry())
+            response: Response = Response(body, media_type=CONTENT_TYPE_LATEST)
+        else:
+            response = JSONResponse({"detail": "Not Found"}, status_code=404)
+        await response(scope, receive, send)
 
 
 def scrape_registry() -> CollectorRegistry:
@@ -74,32 +104,10 @@ def scrape_registry() -> CollectorRegistry:
     return registry
 
 
-class MetricsListenerMiddleware:
-    """Answers requests on the metrics port: /metrics, and 404 for the rest."""
-
-    def __init__(self, app: ASGIApp, *, port: int) -> None:
-        self.app = app
-        self.port = port
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        server = scope.get("server")
-        if scope["type"] != "http" or not server or server[1] != self.port:
-            await self.app(scope, receive, send)
-            return
-        if scope["path"] == "/metrics":
-            body = generate_latest(scrape_registry())
-            response = Response(body, media_type=CONTENT_TYPE_LATEST)
-        else:
-            response = JSONResponse({"detail": "Not Found"}, status_code=404)
-        await response(scope, receive, send)
-
-
 def listen_port(settings: Settings) -> int:
     """The extra port server.py listens on for this integration."""
     return settings.metrics_port
 
 
 def setup(app: FastAPI, settings: Settings) -> None:
-    app.add_middleware(MetricsMiddleware)
-    # Added last, so it sees scrapes first and they are never counted.
-    app.add_middleware(MetricsListenerMiddleware, port=settings.metrics_port)
+    app.add_middleware(MetricsMiddleware, port=settings.metrics_port)
