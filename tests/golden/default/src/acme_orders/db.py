@@ -4,6 +4,7 @@ The rest of the code asks for a session (the ``Session`` dependency) and never
 sees the driver, so the database can change without touching domain code.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -52,6 +53,34 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class SessionSlots:
+    """At most as many sessions as the pool has connections, in arrival order.
+
+    Requests wait for a session here rather than in the pool, whose queue
+    lets a newcomer take the connection a woken waiter was handed (the
+    waiter then queues again at the back): under load some requests waited
+    for seconds there. asyncio's semaphore serves waiters in order.
+    """
+
+    def __init__(self, capacity: int, timeout: float) -> None:
+        self._free = asyncio.Semaphore(capacity)
+        self._timeout = timeout
+
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._free.acquire()
+        except TimeoutError:
+            # What the pool raises when it stays exhausted: an outage (503).
+            msg = f"no database connection free within {self._timeout} s"
+            raise sqlalchemy.exc.TimeoutError(msg) from None
+        try:
+            yield
+        finally:
+            self._free.release()
+
+
 def async_url(plain_url: str) -> URL:
     """Map a plain database URL onto the async driver this project installs."""
     url = make_url(plain_url)
@@ -63,12 +92,24 @@ def async_url(plain_url: str) -> URL:
     return url.set(drivername=ASYNC_DRIVER, query=query)
 
 
+# SQLAlchemy's defaults for a file database, named for session_slots().
+SQLITE_POOL_SIZE = 5
+SQLITE_MAX_OVERFLOW = 10
+SQLITE_POOL_TIMEOUT = 30.0
+
+
 def create_engine(settings: Settings) -> sa_asyncio.AsyncEngine:
     url = async_url(settings.database_url)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     # Looked up on the module at call time, so tracing can wrap it.
-    engine = sa_asyncio.create_async_engine(url, connect_args={"timeout": 30})
+    engine = sa_asyncio.create_async_engine(
+        url,
+        pool_size=SQLITE_POOL_SIZE,
+        max_overflow=SQLITE_MAX_OVERFLOW,
+        pool_timeout=SQLITE_POOL_TIMEOUT,
+        connect_args={"timeout": 30},
+    )
     event.listen(engine.sync_engine, "connect", _configure_sqlite)
     event.listen(engine.sync_engine, "begin", _begin)
     return engine
@@ -92,6 +133,10 @@ def _begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+def session_slots(_settings: Settings) -> SessionSlots:
+    return SessionSlots(SQLITE_POOL_SIZE + SQLITE_MAX_OVERFLOW, SQLITE_POOL_TIMEOUT)
+
+
 def read_engine(engine: sa_asyncio.AsyncEngine) -> sa_asyncio.AsyncEngine:
     """The engine for requests that only read (see get_session).
 
@@ -112,6 +157,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.read_sessionmaker = sa_asyncio.async_sessionmaker(
         read_engine(engine), expire_on_commit=False
     )
+    app.state.session_slots = session_slots(settings)
     try:
         yield
     finally:
@@ -147,7 +193,8 @@ async def get_session(request: Request) -> AsyncIterator[sa_asyncio.AsyncSession
         if request.method in READING_METHODS
         else state.sessionmaker
     )
-    async with sessionmaker() as session:
+    slots: SessionSlots = state.session_slots
+    async with slots.held(), sessionmaker() as session:
         yield session
 
 

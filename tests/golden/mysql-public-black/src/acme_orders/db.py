@@ -4,6 +4,7 @@ The rest of the code asks for a session (the ``Session`` dependency) and never
 sees the driver, so the database can change without touching domain code.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -51,6 +52,34 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class SessionSlots:
+    """At most as many sessions as the pool has connections, in arrival order.
+
+    Requests wait for a session here rather than in the pool, whose queue
+    lets a newcomer take the connection a woken waiter was handed (the
+    waiter then queues again at the back): under load some requests waited
+    for seconds there. asyncio's semaphore serves waiters in order.
+    """
+
+    def __init__(self, capacity: int, timeout: float) -> None:
+        self._free = asyncio.Semaphore(capacity)
+        self._timeout = timeout
+
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._free.acquire()
+        except TimeoutError:
+            # What the pool raises when it stays exhausted: an outage (503).
+            msg = f"no database connection free within {self._timeout} s"
+            raise sqlalchemy.exc.TimeoutError(msg) from None
+        try:
+            yield
+        finally:
+            self._free.release()
+
+
 def async_url(plain_url: str) -> URL:
     """Map a plain database URL onto the async driver this project installs."""
     url = make_url(plain_url)
@@ -78,6 +107,13 @@ def create_engine(settings: Settings) -> sa_asyncio.AsyncEngine:
     )
 
 
+def session_slots(settings: Settings) -> SessionSlots:
+    return SessionSlots(
+        settings.database_pool_size + settings.database_max_overflow,
+        settings.database_pool_timeout,
+    )
+
+
 def read_engine(engine: sa_asyncio.AsyncEngine) -> sa_asyncio.AsyncEngine:
     """The engine for requests that only read (see get_session).
 
@@ -99,6 +135,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.read_sessionmaker = sa_asyncio.async_sessionmaker(
         read_engine(engine), expire_on_commit=False
     )
+    app.state.session_slots = session_slots(settings)
     try:
         yield
     finally:
@@ -134,7 +171,8 @@ async def get_session(request: Request) -> AsyncIterator[sa_asyncio.AsyncSession
         if request.method in READING_METHODS
         else state.sessionmaker
     )
-    async with sessionmaker() as session:
+    slots: SessionSlots = state.session_slots
+    async with slots.held(), sessionmaker() as session:
         yield session
 
 
