@@ -16,7 +16,11 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acme_orders.logs import request_id_var
-from acme_orders.resources import outage_of, report_outage
+from acme_orders.resources import (
+    OUTAGE_RETRY_AFTER_SECONDS,
+    outage_of,
+    report_outage,
+)
 
 access_logger = logging.getLogger("acme_orders.access")
 error_logger = logging.getLogger("acme_orders.errors")
@@ -39,8 +43,6 @@ CONTENT_SECURITY_POLICY = (
     b"default-src 'none'; frame-ancestors 'none'",
 )
 HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
-# Seconds a client is asked to wait after a 503 for a dependency outage.
-OUTAGE_RETRY_AFTER_SECONDS = 5
 _DOCS_PATHS = ("/docs", "/redoc")
 
 

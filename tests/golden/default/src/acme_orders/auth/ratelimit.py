@@ -12,7 +12,7 @@ from typing import Protocol
 
 from fastapi import HTTPException, Request, status
 
-from acme_orders.resources import report_outage
+from acme_orders.resources import OUTAGE_RETRY_AFTER_SECONDS, report_outage
 from acme_orders.settings import Settings
 
 
@@ -67,7 +67,7 @@ class RateLimiter:
             raise HTTPException(
                 status.HTTP_503_SERVICE_UNAVAILABLE,
                 "Temporarily unavailable; try again shortly",
-                headers={"Retry-After": "5"},
+                headers={"Retry-After": str(OUTAGE_RETRY_AFTER_SECONDS)},
             ) from None
         if not allowed:
             raise HTTPException(

@@ -14,7 +14,7 @@ from fastapi import HTTPException, Request, status
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from acme_orders.resources import report_outage
+from acme_orders.resources import OUTAGE_RETRY_AFTER_SECONDS, report_outage
 from acme_orders.settings import Settings
 
 
@@ -91,7 +91,7 @@ class RateLimiter:
             raise HTTPException(
                 status.HTTP_503_SERVICE_UNAVAILABLE,
                 "Temporarily unavailable; try again shortly",
-                headers={"Retry-After": "5"},
+                headers={"Retry-After": str(OUTAGE_RETRY_AFTER_SECONDS)},
             ) from None
         if not allowed:
             raise HTTPException(
