@@ -37,7 +37,9 @@ from tests.releases import TemplateHistory
 from tests.rendering import TEMPLATE_ROOT, RenderCache
 
 README = TEMPLATE_ROOT / "README.md"
-TEMPLATE_HEALTH = "template/src/{{package_name}}/health.py.jinja"
+TEMPLATE_HEALTH = (
+    "template/src/{% if framework == 'fastapi' %}{{package_name}}{% endif %}/health.py.jinja"
+)
 
 # The one documented form of each command (DESIGN.md section 1).
 UPDATE_COMMAND = "uvx --with copier-template-extensions copier update --trust --defaults"

@@ -32,6 +32,8 @@ pytestmark = pytest.mark.render
 
 PACKAGE = "src/acme_orders"
 TEMPLATE_PACKAGE = "template/src/{{package_name}}"
+# The FastAPI overlay of the package (DESIGN.md section 4).
+FASTAPI_PACKAGE = "template/src/{% if framework == 'fastapi' %}{{package_name}}{% endif %}"
 
 
 def min_copier_version() -> str:
@@ -103,7 +105,11 @@ def test_update_keeps_user_files_and_brings_template_changes(
 
     # The template improves a template-owned file, and the example files.
     template = history.path / TEMPLATE_PACKAGE
-    edit(template / "health.py.jinja", "PING_TIMEOUT_SECONDS = 2.0", "PING_TIMEOUT_SECONDS = 3.0")
+    edit(
+        history.path / FASTAPI_PACKAGE / "health.py.jinja",
+        "PING_TIMEOUT_SECONDS = 2.0",
+        "PING_TIMEOUT_SECONDS = 3.0",
+    )
     edit(history.path / "template" / "README.md.jinja", "## Start", "## Getting started")
     edit(template / "domain.py.jinja", "ROUTERS", "# Template example.\nROUTERS")
     newer = history.commit_change("The template improves")
