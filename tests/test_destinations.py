@@ -1,0 +1,177 @@
+"""Every destination path has exactly one source, in every combination.
+
+With a framework-neutral base and one overlay per framework (DESIGN.md
+section 4), two template files could render to the same path; Copier then
+aborts a `--defaults` copy or lets directory order pick a winner. Rendering
+only the path names is cheap, so this covers every combination of the
+answers (every subset of a multiselect included), not the pairwise set.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from functools import cache
+from itertools import chain, combinations, product
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jinja2 import Environment, StrictUndefined, Template, meta
+
+from extensions.context import derive
+from tests.combinations import COPIER_YML, TEMPLATE_ROOT, Axis, Row, load_axes, normalize
+from tests.golden import CANONICAL, GOLDEN_ROOT, VOLATILE
+
+TEMPLATE = TEMPLATE_ROOT / "template"
+# Free-text answers keep one value: only package_name reaches a path.
+FREE_TEXT = {"package_name": "pkg", "_copier_conf": {"answers_file": ".copier-answers.yml"}}
+
+_paths = Environment(undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+@cache
+def _compiled(part: str) -> Template:
+    return _paths.from_string(part)
+
+
+def copier_settings() -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for document in yaml.safe_load_all(COPIER_YML.read_text(encoding="utf-8")):
+        settings.update({k: v for k, v in (document or {}).items() if k.startswith("_")})
+    return settings
+
+
+def static_excludes() -> list[str]:
+    """The `_exclude` patterns that hold for a first copy (no Jinja in them)."""
+    return [pattern for pattern in copier_settings()["_exclude"] if "{" not in pattern]
+
+
+def destinations(template: Path, context: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Each rendered destination path, with the template files that render to it."""
+    suffix = copier_settings()["_templates_suffix"]
+    excludes = static_excludes()
+    found: dict[str, list[str]] = defaultdict(list)
+    for source in sorted(path for path in template.rglob("*") if path.is_file()):
+        relative = source.relative_to(template)
+        # Copier takes the suffix off a file's name before rendering it.
+        names = [*relative.parts[:-1], relative.name.removesuffix(suffix)]
+        parts = [_compiled(name).render(context) for name in names]
+        if not all(parts) or any(
+            fnmatch.fnmatch(part, pattern) for part in parts for pattern in excludes
+        ):
+            continue  # Copier skips a path with an empty part, and excluded names
+        found["/".join(parts)].append(relative.as_posix())
+    return found
+
+
+def collisions(template: Path, context: Mapping[str, Any]) -> dict[str, list[str]]:
+    return {
+        destination: sources
+        for destination, sources in destinations(template, context).items()
+        if len(sources) > 1
+    }
+
+
+def _values(axis: Axis) -> list[Any]:
+    """Every answer to ``axis``: each subset of a multiselect's choices."""
+    if not axis.multiselect:
+        return list(axis.values)
+    choices = list(axis.choices)
+    return [
+        tuple(subset)
+        for subset in chain.from_iterable(
+            combinations(choices, size) for size in range(len(choices) + 1)
+        )
+    ]
+
+
+def every_combination() -> Iterator[Row]:
+    axes = load_axes()
+    seen: set[tuple[tuple[str, Any], ...]] = set()
+    for values in product(*(_values(axis) for axis in axes)):
+        row = normalize(dict(zip((axis.name for axis in axes), values, strict=True)), axes)
+        if row is None:
+            continue
+        key = tuple(sorted(row.items()))
+        if key not in seen:
+            seen.add(key)
+            yield row
+
+
+def path_context(row: Row) -> dict[str, Any]:
+    answers = {
+        key: list(value) if isinstance(value, tuple) else value for key, value in row.items()
+    }
+    context = {**FREE_TEXT, **answers}
+    context.update(derive(context))
+    return context
+
+
+def path_variables(template: Path) -> frozenset[str]:
+    """The names that some path part of ``template`` reads."""
+    names: set[str] = set()
+    for source in template.rglob("*"):
+        for part in source.relative_to(template).parts:
+            names |= meta.find_undeclared_variables(_paths.parse(part))
+    return frozenset(names)
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def test_every_destination_has_one_source_in_every_combination() -> None:
+    # Combinations that agree on every name the paths read give the same
+    # paths: each distinct one is rendered once.
+    variables = sorted(path_variables(TEMPLATE) - {"_copier_conf"})
+    contexts: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in every_combination():
+        context = path_context(row)
+        contexts.setdefault(tuple(_frozen(context[name]) for name in variables), context)
+    problems = {
+        key: found for key, context in contexts.items() if (found := collisions(TEMPLATE, context))
+    }
+    assert len(contexts) > 100, f"only {len(contexts)} distinct path contexts"
+    assert not problems, next(iter(problems.items()))
+
+
+@pytest.mark.parametrize("name", sorted(CANONICAL))
+def test_paths_are_rendered_as_copier_renders_them(name: str) -> None:
+    """The names this test computes are the files of the golden renders."""
+    answers = {axis.name: axis.default for axis in load_axes()}
+    answers.update(CANONICAL[name])
+    context = path_context({**answers, "package_name": "acme_orders"})
+    golden = GOLDEN_ROOT / name
+    files = {path.relative_to(golden).as_posix() for path in golden.rglob("*") if path.is_file()}
+
+    assert set(destinations(TEMPLATE, context)) - VOLATILE == files - VOLATILE
+
+
+@pytest.fixture
+def planted_template(tmp_path: Path) -> Path:
+    """The template's file names (empty files: only names matter), plus one
+    base file that the FastAPI overlay also renders: the defect to catch."""
+    for source in TEMPLATE.rglob("*"):
+        if source.is_file():
+            copy = tmp_path / source.relative_to(TEMPLATE)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.touch()
+    (tmp_path / "src" / "{{package_name}}" / "main.py.jinja").touch()
+    return tmp_path
+
+
+def test_a_path_with_two_sources_is_caught(planted_template: Path) -> None:
+    default = next(every_combination())
+
+    found = collisions(planted_template, path_context(default))
+
+    assert found == {
+        "src/pkg/main.py": [
+            "src/{% if framework == 'fastapi' %}{{package_name}}{% endif %}/main.py.jinja",
+            "src/{{package_name}}/main.py.jinja",
+        ]
+    }
+    assert collisions(TEMPLATE, path_context(default)) == {}
