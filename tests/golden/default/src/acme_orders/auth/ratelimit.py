@@ -10,11 +10,6 @@ choose the Redis cache to make the limit hold across workers and replicas.
 import time
 from typing import Protocol
 
-from fastapi import HTTPException, Request, status
-
-from acme_orders.resources import OUTAGE_RETRY_AFTER_SECONDS, report_outage
-from acme_orders.settings import Settings
-
 
 class CounterUnavailableError(Exception):
     """The counter's store cannot be reached; attempts cannot be counted."""
@@ -44,6 +39,14 @@ class MemoryCounter:
         self._windows = {k: v for k, v in self._windows.items() if v[0] > moment}
 
 
+class RateLimitedError(Exception):
+    """Too many attempts under a key: try again after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many attempts; try again after {retry_after} s")
+        self.retry_after = retry_after
+
+
 class RateLimiter:
     def __init__(self, counter: Counter, *, limit: int, window_seconds: int) -> None:
         self.counter = counter
@@ -55,37 +58,11 @@ class RateLimiter:
         return attempts <= (limit or self.limit)
 
     async def enforce(self, key: str, *, limit: int | None = None) -> None:
-        """Answer 429 over the limit, and 503 when attempts cannot be counted.
+        """Raise RateLimitedError over the limit.
 
-        Without a working counter the request is refused rather than let
-        through: an outage must not switch brute-force protection off.
+        CounterUnavailableError passes through when attempts cannot be
+        counted: the request is then refused rather than let through, since
+        an outage must not switch brute-force protection off.
         """
-        try:
-            allowed = await self.allow(key, limit=limit)
-        except CounterUnavailableError as error:
-            report_outage("rate-limit store", error.__cause__ or error)
-            raise HTTPException(
-                status.HTTP_503_SERVICE_UNAVAILABLE,
-                "Temporarily unavailable; try again shortly",
-                headers={"Retry-After": str(OUTAGE_RETRY_AFTER_SECONDS)},
-            ) from None
-        if not allowed:
-            raise HTTPException(
-                status.HTTP_429_TOO_MANY_REQUESTS,
-                "Too many attempts; try again later",
-                headers={"Retry-After": str(self.window_seconds)},
-            )
-
-
-def login_limiter(request: Request) -> RateLimiter:
-    """The app's auth limiter, built on first use from its settings."""
-    state = request.app.state
-    if not hasattr(state, "login_limiter"):
-        settings: Settings = state.settings
-        state.login_limiter = RateLimiter(
-            MemoryCounter(),
-            limit=settings.login_rate_limit,
-            window_seconds=settings.login_rate_window_seconds,
-        )
-    limiter: RateLimiter = state.login_limiter
-    return limiter
+        if not await self.allow(key, limit=limit):
+            raise RateLimitedError(self.window_seconds)

@@ -6,8 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from acme_orders.auth import service
-from acme_orders.auth.dependencies import CurrentUser
-from acme_orders.auth.ratelimit import RateLimiter, login_limiter
+from acme_orders.auth.dependencies import CurrentUser, LoginLimiter, enforce
 from acme_orders.auth.schemas import (
     MAX_EMAIL_LENGTH,
     Token,
@@ -46,10 +45,10 @@ async def register(
     request: Request,
     session: Session,
     data: UserCreate,
-    limiter: Annotated[RateLimiter, Depends(login_limiter)],
+    limiter: LoginLimiter,
 ) -> UserRead:
     # Each registration costs a full password hash: limit it per client.
-    await limiter.enforce(f"register:{client_address(request)}")
+    await enforce(limiter, f"register:{client_address(request)}")
     try:
         user = await service.register(session, data)
     except service.EmailTakenError:
@@ -70,14 +69,14 @@ async def login(
     request: Request,
     session: Session,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    limiter: Annotated[RateLimiter, Depends(login_limiter)],
+    limiter: LoginLimiter,
 ) -> Token:
     client = client_address(request)
     account = service.normalize_email(form.username)[:MAX_EMAIL_LENGTH]
     # Per account from this client, and for the client as a whole, so one
     # address cannot try a password against many accounts either.
-    await limiter.enforce(f"login:{client}:{account}")
-    await limiter.enforce(f"login:{client}", limit=limiter.limit * CLIENT_LIMIT_FACTOR)
+    await enforce(limiter, f"login:{client}:{account}")
+    await enforce(limiter, f"login:{client}", limit=limiter.limit * CLIENT_LIMIT_FACTOR)
     user = await service.authenticate(session, form.username, form.password)
     if user is None:
         raise HTTPException(

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
@@ -11,7 +10,6 @@ MAX_PAGE_SIZE = 100
 # Ids are 32-bit in every supported database; a larger number in a URL is a
 # client error, not a query the database should reject.
 MAX_ID = 2**31 - 1
-ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _as_utc(value: datetime) -> datetime:

@@ -4,8 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-# Column values every query is narrowed by, and every new item gets.
-Scope = dict[str, int]
+from acme_orders.items.service import Scope
 
 
 async def item_scope() -> Scope:

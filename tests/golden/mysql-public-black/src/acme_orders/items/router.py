@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
 from acme_orders.db import Session
 from acme_orders.items import service
@@ -12,13 +12,14 @@ from acme_orders.items.schemas import (
     MAX_ID,
     MAX_PAGE_SIZE,
     ItemCreate,
-    ItemId,
     ItemPage,
     ItemRead,
     ItemUpdate,
 )
 
 router = APIRouter(prefix="/items", tags=["items"])
+# Ids in a path are checked against the column's range (see MAX_ID).
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     status.HTTP_404_NOT_FOUND: {"description": "No such item"}

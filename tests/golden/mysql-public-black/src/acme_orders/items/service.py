@@ -1,16 +1,18 @@
-"""Item use cases; the router maps them onto HTTP.
+"""Item use cases; the web layer maps them onto HTTP.
 
-Every query is narrowed by a scope (see dependencies.py): the column values
-that tie an item to whoever is asking. That keeps one code path whether or
-not items have owners.
+Every query is narrowed by a scope: the column values that tie an item to
+whoever is asking (the web layer builds it from the request). That keeps one
+code path whether or not items have owners.
 """
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from acme_orders.items.dependencies import Scope
 from acme_orders.items.models import Item
 from acme_orders.items.schemas import ItemCreate, ItemUpdate
+
+# Column values every query is narrowed by, and every new item gets.
+Scope = dict[str, int]
 
 
 async def create_item(session: AsyncSession, scope: Scope, data: ItemCreate) -> Item:

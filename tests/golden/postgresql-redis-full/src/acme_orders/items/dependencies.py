@@ -5,9 +5,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from acme_orders.auth import CurrentUser
-
-# Column values every query is narrowed by, and every new item gets.
-Scope = dict[str, int]
+from acme_orders.items.service import Scope
 
 
 async def item_scope(user: CurrentUser) -> Scope:
