@@ -138,6 +138,31 @@ def free_text_error(text: str, what: str) -> str:
     return ""
 
 
+# copier.yml's `_answers_file`: where a project records its answers.
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+def framework_change_error(framework: str, operation: str, destination: object) -> str:
+    """Why an update may not switch ``framework``, or "" when it keeps it.
+
+    A project's code is written for the framework it was rendered with; an
+    update cannot translate it, so a different one means a fresh copy.
+    """
+    if operation != "update":
+        return ""
+    answers_path = Path(str(destination)) / ANSWERS_FILE
+    try:
+        recorded = (yaml.safe_load(answers_path.read_text(encoding="utf-8")) or {}).get("framework")
+    except (OSError, yaml.YAMLError):
+        return ""
+    if recorded is None or recorded == framework:
+        return ""
+    return (
+        f"This project is built on {recorded}; an update keeps it. For {framework},"
+        f" make a fresh copy and move your code over (see docs/updating.md)."
+    )
+
+
 def as_list(value: Any) -> list[str]:
     """A multiselect answer as a list, also while it is still raw YAML text from --data."""
     if isinstance(value, str):
@@ -340,6 +365,7 @@ class AnswerFilters(Extension):
         environment.filters["project_slug_error"] = project_slug_error
         environment.filters["email_error"] = email_error
         environment.filters["free_text_error"] = free_text_error
+        environment.filters["framework_change_error"] = framework_change_error
         # Every free-text answer written into a file passes through the filter
         # of the file's syntax (gates.unescaped_answers checks the templates).
         environment.filters.update(escaping.FILTERS)

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from jinja2 import Environment
+
+from extensions.context import AnswerFilters
 
 pytestmark = pytest.mark.render
 
@@ -72,3 +75,34 @@ def test_personal_copier_settings_are_shut_out() -> None:
     settings = Path(os.environ["COPIER_SETTINGS_PATH"])
 
     assert yaml.safe_load(settings.read_text(encoding="utf-8")) == {}
+
+
+@pytest.mark.parametrize(
+    ("recorded", "operation", "refused"),
+    [
+        ("django", "update", True),
+        ("fastapi", "update", False),
+        (None, "update", False),  # no answers file: nothing recorded
+        ("django", "copy", False),
+    ],
+)
+def test_an_update_keeps_the_framework(
+    tmp_path: Path, recorded: str | None, operation: str, refused: bool
+) -> None:
+    """copier.yml's framework validator, rendered as Copier renders it."""
+    if recorded is not None:
+        (tmp_path / ".copier-answers.yml").write_text(f"framework: {recorded}\n")
+    questions = yaml.safe_load((Path(__file__).parent.parent / "copier.yml").read_text())
+    validator = Environment(extensions=[AnswerFilters]).from_string(
+        questions["framework"]["validator"]
+    )
+
+    message = validator.render(
+        framework="fastapi", _copier_operation=operation, _copier_conf={"dst_path": tmp_path}
+    )
+
+    if refused:
+        assert message.startswith("This project is built on django; an update keeps it.")
+        assert "make a fresh copy" in message
+    else:
+        assert message == ""
