@@ -26,6 +26,7 @@ from jinja2.ext import Extension
 
 CATALOG_PATH = Path(__file__).with_name("catalog.toml")
 INCLUDES_PATH = Path(__file__).parent.parent / "includes"
+COPIER_YML_PATH = Path(__file__).parent.parent / "copier.yml"
 
 SQL_DATABASES = frozenset({"sqlite", "postgresql", "mysql"})
 
@@ -219,15 +220,35 @@ def delivery_facts(features: list[str], code_style: str, catalog: dict[str, Any]
     }
 
 
+@cache
+def question_defaults() -> dict[str, Any]:
+    """copier.yml's defaults that are plain values (not Jinja), by question."""
+    defaults: dict[str, Any] = {}
+    for document in yaml.safe_load_all(COPIER_YML_PATH.read_text(encoding="utf-8")):
+        for name, spec in (document or {}).items():
+            if name.startswith("_") or not isinstance(spec, dict) or "default" not in spec:
+                continue
+            default = spec["default"]
+            if not (isinstance(default, str) and "{" in default):
+                defaults[name] = default
+    return defaults
+
+
 def derive(answers: dict[str, Any]) -> dict[str, Any]:
-    """Facts computed from the answers, under the names the templates read."""
+    """Facts computed from the answers, under the names the templates read.
+
+    A question not answered yet (Copier renders earlier questions' defaults
+    and validators before later ones are asked) counts at its copier.yml
+    default, read from copier.yml rather than repeated here.
+    """
     catalog = load_catalog()
-    database = answers.get("database", "sqlite")
-    cache_choice = answers.get("cache", "none")
-    auth = answers.get("auth", "jwt")
-    code_style = answers.get("code_style", "ruff")
-    observability = as_list(answers.get("observability"))
-    python_version = str(answers.get("python_version", "3.13"))
+    given = {**question_defaults(), **answers}
+    database = given["database"]
+    cache_choice = given["cache"]
+    auth = given["auth"]
+    code_style = given["code_style"]
+    observability = as_list(given["observability"])
+    python_version = str(given["python_version"])
 
     is_sql = database in SQL_DATABASES
     is_server_database = is_sql and database != "sqlite"

@@ -27,6 +27,8 @@ import yaml
 from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from extensions.context import AnswerFilters
+
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 COPIER_YML = TEMPLATE_ROOT / "copier.yml"
 
@@ -37,10 +39,10 @@ Pair = tuple[tuple[str, Value], tuple[str, Value]]
 # Rendered `when` text that Copier reads as false (it parses the text as YAML).
 FALSE_WORDS = frozenset({"", "0", "n", "no", "f", "false", "off", "~", "null", "none"})
 
-# Evaluates `when` and validators of the axes. It knows Jinja's own filters
-# only: the template's filters (extensions/) serve free-text questions, which
-# are not axes; an axis condition using one fails loudly here at collection.
-_jinja = SandboxedEnvironment()
+# Evaluates `when` and validators of the axes, with the template's own
+# filters (extensions/context.py), as Copier does, in a first copy's context.
+_jinja = SandboxedEnvironment(extensions=[AnswerFilters])
+COPY_CONTEXT = {"_copier_operation": "copy", "_copier_conf": {"dst_path": ""}}
 
 
 class Axis:
@@ -133,7 +135,7 @@ def _render_if_decidable(source: str, context: Row, axis_names: frozenset[str]) 
     data = {
         key: list(value) if isinstance(value, tuple) else value for key, value in context.items()
     }
-    return template.render(data)
+    return template.render({**COPY_CONTEXT, **data})
 
 
 def is_axis(spec: Any) -> bool:
