@@ -56,12 +56,15 @@ def poll_statuses(base_url: str, path: str, *, seconds: float) -> list[int | str
 
 
 def _raw_exchange(base_url: str, request: bytes, wait: float = 10) -> bytes:
-    """Send ``request`` as is; the first bytes of what comes back."""
+    """Send ``request`` as is; what comes back until the server closes (64 KiB at most)."""
     url = urllib.parse.urlsplit(base_url)
+    answer = b""
     with socket.create_connection((url.hostname or "127.0.0.1", url.port or 80)) as conn:
         conn.settimeout(wait)
         conn.sendall(request)
-        return conn.recv(200)
+        while len(answer) < 65536 and (chunk := conn.recv(4096)):
+            answer += chunk
+    return answer
 
 
 def slow_headers_answer(base_url: str) -> bytes:

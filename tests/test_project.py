@@ -142,7 +142,12 @@ def test_service_serves_http_in_production(project: ProjectRun) -> None:
             metrics_url = f"http://127.0.0.1:{env['METRICS_PORT']}"
             drive_service(base_url, project.answers, secret_key, metrics_url)
             fuzz_service(base_url, project.answers)
-            assert slow_headers_answer(base_url).startswith(b"HTTP/1.1 408")
+            too_slow = slow_headers_answer(base_url)
+            assert too_slow.startswith(b"HTTP/1.1 408")
+            # Like every error: a JSON body and a header carrying one request id.
+            head, _, body = too_slow.partition(b"\r\n\r\n")
+            request_id = json.loads(body)["request_id"]
+            assert f"x-request-id: {request_id}".encode() in head.lower()
             assert oversized_body_answer(base_url).startswith(b"HTTP/1.1 413")
 
 

@@ -10,6 +10,7 @@ others and exits non-zero, so an orchestrator sees a failed start.
 """
 
 import asyncio
+import json
 import logging
 import multiprocessing
 import os
@@ -35,13 +36,26 @@ logger = logging.getLogger(__name__)
 GRACEFUL_SHUTDOWN_SECONDS = 20
 # Exit statuses of a worker that could not start (app import, lifespan).
 FAILED_START = frozenset({1, STARTUP_FAILURE})
-REQUEST_TIMEOUT_RESPONSE = (
-    b"HTTP/1.1 408 Request Timeout\r\n"
-    b"content-type: application/json\r\n"
-    b"content-length: 35\r\n"
-    b"connection: close\r\n\r\n"
-    b'{"detail": "Request sent too slow"}'
-)
+
+
+def request_timeout_response() -> bytes:
+    """A 408 like every other error: a JSON body and header with a request id.
+
+    The request never reached the app (and its access log), so the id is
+    logged here, for a client that reports it.
+    """
+    request_id = os.urandom(16).hex()
+    body = json.dumps({"detail": "Request sent too slow", "request_id": request_id})
+    logger.info(
+        "request sent too slow", extra={"request_id": request_id, "status": 408}
+    )
+    return (
+        b"HTTP/1.1 408 Request Timeout\r\n"
+        b"content-type: application/json\r\n"
+        b"content-length: %d\r\n"
+        b"x-request-id: %s\r\n"
+        b"connection: close\r\n\r\n%s"
+    ) % (len(body), request_id.encode(), body.encode())
 
 
 class GuardedHttpProtocol(HttpToolsProtocol):
@@ -97,7 +111,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         if self.cycle is None or not self.cycle.response_started:
-            self.transport.write(REQUEST_TIMEOUT_RESPONSE)
+            self.transport.write(request_timeout_response())
         self.transport.close()
 
 
