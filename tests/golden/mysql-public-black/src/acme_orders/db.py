@@ -107,13 +107,6 @@ def create_engine(settings: Settings) -> sa_asyncio.AsyncEngine:
     )
 
 
-def session_slots(settings: Settings) -> SessionSlots:
-    return SessionSlots(
-        settings.database_pool_size + settings.database_max_overflow,
-        settings.database_pool_timeout,
-    )
-
-
 def read_engine(engine: sa_asyncio.AsyncEngine) -> sa_asyncio.AsyncEngine:
     """The engine for requests that only read (see get_session).
 
@@ -122,6 +115,14 @@ def read_engine(engine: sa_asyncio.AsyncEngine) -> sa_asyncio.AsyncEngine:
     than the ROLLBACK it saves.
     """
     return engine
+
+
+def session_slots(settings: Settings) -> SessionSlots:
+    """As many sessions as the pool holds connections, waiting as long as it would."""
+    return SessionSlots(
+        settings.database_pool_size + settings.database_max_overflow,
+        settings.database_pool_timeout,
+    )
 
 
 @asynccontextmanager

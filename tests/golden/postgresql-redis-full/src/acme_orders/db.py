@@ -118,13 +118,6 @@ def _refuse_closed_connection(
         raise sqlalchemy.exc.DisconnectionError
 
 
-def session_slots(settings: Settings) -> SessionSlots:
-    return SessionSlots(
-        settings.database_pool_size + settings.database_max_overflow,
-        settings.database_pool_timeout,
-    )
-
-
 def read_engine(engine: sa_asyncio.AsyncEngine) -> sa_asyncio.AsyncEngine:
     """The engine for requests that only read (see get_session).
 
@@ -133,6 +126,14 @@ def read_engine(engine: sa_asyncio.AsyncEngine) -> sa_asyncio.AsyncEngine:
     asyncpg switches the mode on the client side, at no cost.
     """
     return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def session_slots(settings: Settings) -> SessionSlots:
+    """As many sessions as the pool holds connections, waiting as long as it would."""
+    return SessionSlots(
+        settings.database_pool_size + settings.database_max_overflow,
+        settings.database_pool_timeout,
+    )
 
 
 @asynccontextmanager
