@@ -44,6 +44,16 @@ OBSERVABILITY_MODULES = {
 }
 # Those that serve on a port of their own (each offers listen_port(settings)).
 LISTENING_MODULES = frozenset({"metrics"})
+# Modules of the framework-neutral base that exist whatever the answers
+# (besides those of resources, auth and observability), and the domain
+# modules every package may have; the rendered import-linter contract keeps
+# them free of web frameworks. cli.py is not one: it starts the server.
+BASE_MODULES = ("settings", "logs", "lifecycle", "runtime", "resources", "models", "migrations")
+AUTH_BASE_MODULES = ("auth.security", "auth.ratelimit")
+DOMAIN_MODULES = ("*.models", "*.service", "*.schemas")
+# The web layer's half of an integration (each framework overlay has these
+# modules, each offering install(app, settings)); Sentry hooks in by itself.
+WEB_OBSERVABILITY_MODULES = {"prometheus": "http_metrics", "opentelemetry": "http_tracing"}
 
 # No whitespace, and none of RFC 5322's specials, which would need quoting in
 # the Author-email field of the package metadata.
@@ -171,6 +181,15 @@ def as_list(value: Any) -> list[str]:
     return [str(item) for item in value or []]
 
 
+def feature_entry(table: dict[str, Any], feature: str) -> dict[str, Any]:
+    """The entry of a dotted feature name in a catalog table, or {}:
+    ``feature_entry(catalog["compose"], "cache.redis")`` is [compose.cache.redis]."""
+    entry: Any = table
+    for part in feature.split("."):
+        entry = entry.get(part, {}) if isinstance(entry, dict) else {}
+    return entry if isinstance(entry, dict) else {}
+
+
 def delivery_facts(features: list[str], code_style: str, catalog: dict[str, Any]) -> dict[str, Any]:
     """What compose.yaml, the CI workflow, the Makefile and pre-commit read.
 
@@ -186,7 +205,7 @@ def delivery_facts(features: list[str], code_style: str, catalog: dict[str, Any]
         "volumes": [],
     }
     for feature in features:
-        for key, value in catalog["compose"].get(feature, {}).items():
+        for key, value in feature_entry(catalog["compose"], feature).items():
             if isinstance(value, dict):
                 compose[key].update(value)
             else:
@@ -194,13 +213,13 @@ def delivery_facts(features: list[str], code_style: str, catalog: dict[str, Any]
 
     # CI test job: one service container per feature that has an entry, with
     # the image and port of its catalog choice, and the URL the tests read.
-    choices = {**catalog["database"], **catalog["cache"]}
     ci_services = []
     ci_test_env = {}
     for feature in features:
-        if feature not in catalog["ci_services"]:
+        service = feature_entry(catalog["ci_services"], feature)
+        if not service:
             continue
-        service, choice = catalog["ci_services"][feature], choices[feature]
+        choice = feature_entry(catalog, feature)
         ci_services.append({**service, "image": choice["image"], "port": choice["port"]})
         ci_test_env[service["url_variable"]] = service["url"]
 
@@ -271,25 +290,40 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
 
     dev = list(catalog["dev"]["packages"]) + catalog["code_style"][code_style]["dev_packages"]
 
+    # Active features, named by axis ("cache.redis" is not a broker's Redis):
+    # each may own snippets (includes/<slot>/<feature>.jinja) and catalog
+    # entries under its dotted name (e.g. [compose.cache.redis]).
     features = [
         name
         for name, active in (
-            (database, True),
-            ("sql", is_sql),
-            ("server_database", is_server_database),
-            ("redis", needs_redis),
-            ("auth", has_auth),
-            ("public", not has_auth),
-            *((choice, True) for choice in observability),
+            (f"database.{database}", True),
+            ("database.sql", is_sql),
+            ("database.server", is_server_database),
+            ("cache.redis", needs_redis),
+            ("cache.none", not needs_redis),
+            ("auth.any", has_auth),
+            ("auth.none", not has_auth),
+            *((f"observability.{choice}", True) for choice in observability),
         )
         if active
     ]
 
     # Modules of the generated package that own an external connection, in
-    # start-up order; each offers lifespan(app) and ping(app).
+    # start-up order; each offers RESOURCE (runtime.Resource).
     resource_modules = [name for name, active in (("db", is_sql), ("cache", needs_redis)) if active]
     observability_modules = [
         OBSERVABILITY_MODULES[choice] for choice in observability if choice in OBSERVABILITY_MODULES
+    ]
+    # What the rendered import-linter contract keeps free of every web
+    # framework: the base's modules (tests/test_layers.py checks that this
+    # names every module the base renders) and, by wildcard, the domain
+    # modules of every package, the user's own included.
+    framework_free_modules = [
+        *BASE_MODULES,
+        *resource_modules,
+        *(AUTH_BASE_MODULES if has_auth else []),
+        *(f"observability.{module}" for module in observability_modules),
+        *DOMAIN_MODULES,
     ]
 
     return {
@@ -301,6 +335,15 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "resource_names": [RESOURCE_NAMES[module] for module in resource_modules],
         "observability_modules": observability_modules,
         "listening_modules": [m for m in observability_modules if m in LISTENING_MODULES],
+        "framework_free_modules": framework_free_modules,
+        "web_framework_packages": sorted(
+            {name for entry in catalog["framework"].values() for name in entry["web_imports"]}
+        ),
+        "web_observability_modules": [
+            WEB_OBSERVABILITY_MODULES[choice]
+            for choice in observability
+            if choice in WEB_OBSERVABILITY_MODULES
+        ],
         "is_sql": is_sql,
         "is_sqlite": database == "sqlite",
         "is_server_database": is_server_database,

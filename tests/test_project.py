@@ -109,6 +109,10 @@ def test_type_checks(project: ProjectRun) -> None:
     project.check("mypy")
 
 
+def test_layering_contract_holds(project: ProjectRun) -> None:
+    project.check("lint-imports")
+
+
 def test_linters(project: ProjectRun) -> None:
     if project.answers.get("code_style") == "black-isort":
         project.check("flake8")
@@ -319,6 +323,26 @@ def test_type_check_catches_a_type_error(
     result = broken.run("mypy")
     assert result.returncode != 0
     assert "service.py" in result.stdout, result.stdout
+
+
+@pytest.mark.gates
+@pytest.mark.parametrize("project", PROJECTS[:1], ids=_id, indirect=True)
+def test_layering_catches_a_web_import(
+    project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The tables module reaching the routes (so `migrate` would load the
+    web layer) breaks the contract, through the chain that leads there."""
+    package = str(project.answers["package_name"])
+    broken = project.broken_copy(
+        tmp_path_factory.mktemp("layering"),
+        "models.py",
+        f"from {package}.db import Base\n",
+        f"from {package}.db import Base\nfrom {package}.domain import ROUTERS  # noqa: F401\n",
+    )
+    result = broken.run("lint-imports")
+    assert result.returncode != 0
+    assert "1 broken" in result.stdout, result.stdout
+    assert f"{package}.models -> {package}.domain" in result.stdout, result.stdout
 
 
 TRACED_PROJECTS = [p for p in PROJECTS if "opentelemetry" in p.get("observability", ["prometheus"])]

@@ -31,7 +31,6 @@ from tests.rendering import render
 pytestmark = pytest.mark.render
 
 PACKAGE = "src/acme_orders"
-TEMPLATE_PACKAGE = "template/src/{{package_name}}"
 # The FastAPI overlay of the package (DESIGN.md section 4).
 FASTAPI_PACKAGE = "template/src/{% if framework == 'fastapi' %}{{package_name}}{% endif %}"
 
@@ -104,14 +103,17 @@ def test_update_keeps_user_files_and_brings_template_changes(
     commit_all(project, "Our own changes")
 
     # The template improves a template-owned file, and the example files.
-    template = history.path / TEMPLATE_PACKAGE
     edit(
         history.path / FASTAPI_PACKAGE / "health.py.jinja",
         "PING_TIMEOUT_SECONDS = 2.0",
         "PING_TIMEOUT_SECONDS = 3.0",
     )
     edit(history.path / "template" / "README.md.jinja", "## Start", "## Getting started")
-    edit(template / "domain.py.jinja", "ROUTERS", "# Template example.\nROUTERS")
+    edit(
+        history.path / FASTAPI_PACKAGE / "domain.py.jinja",
+        "ROUTERS",
+        "# Template example.\nROUTERS",
+    )
     newer = history.commit_change("The template improves")
 
     run_copier(command, tmp_path, "update", str(project))

@@ -25,7 +25,7 @@ async def test_ready_checks_every_resource(client: httpx.AsyncClient) -> None:
 async def test_ready_reports_a_failing_resource(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def unreachable(_app: object) -> None:
+    async def unreachable(_connection: object) -> None:
         raise ConnectionError
 
     monkeypatch.setattr(RESOURCES[0], "ping", unreachable)

@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from acme_orders.db import create_engine, get_session
+from acme_orders.db import create_engine
+from acme_orders.dependencies import get_session
 from acme_orders.items.models import Item
 from acme_orders.main import create_app
 from acme_orders.settings import Settings

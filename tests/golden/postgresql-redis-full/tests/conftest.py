@@ -11,7 +11,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from acme_orders.db import create_engine, get_session
+from acme_orders.db import create_engine
+from acme_orders.dependencies import get_session
 from acme_orders.main import create_app
 from acme_orders.migrations import upgrade_to_head
 from acme_orders.settings import Settings

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acme_orders.auth.security import ALGORITHM
-from acme_orders.db import get_session
+from acme_orders.dependencies import get_session
 from acme_orders.main import create_app
 from acme_orders.settings import Settings
 from tests.clients import serve

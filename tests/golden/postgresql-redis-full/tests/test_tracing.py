@@ -1,7 +1,7 @@
 """Tracing: request and query spans, and trace ids in log lines.
 
 The SQLAlchemy instrumentation runs past the version range its package
-declares (see observability/tracing.py); this is the test that says so
+declares (see observability/http_tracing.py); this is the test that says so
 the day its query spans stop arriving.
 """
 
@@ -18,7 +18,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from acme_orders import logs
 from acme_orders.main import create_app
-from acme_orders.observability import tracing
+from acme_orders.observability import http_tracing, tracing
 from acme_orders.settings import Settings
 from tests.clients import serve
 
@@ -39,7 +39,7 @@ async def test_requests_and_queries_are_traced(
     app = create_app(settings)
     # Probes are excluded in production; here the readiness probe is the
     # request that queries the database.
-    tracing.instrument(app, provider, excluded_urls="")
+    http_tracing.instrument(app, provider, excluded_urls="")
     try:
         async with serve(app) as client:
             response = await client.get("/health/ready")

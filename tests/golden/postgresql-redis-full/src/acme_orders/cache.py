@@ -1,15 +1,16 @@
-"""Redis seam: one client per process, shared by the rate limiter and any caching."""
+"""Redis seam: one client per runtime, shared by the rate limiter and any caching."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import cast
 
-from fastapi import FastAPI
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from acme_orders.runtime import Resource, Runtime
 from acme_orders.settings import Settings
 
 NAME = "redis"
@@ -40,15 +41,21 @@ def create_client(settings: Settings) -> "Redis":
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings: Settings = app.state.settings
-    app.state.redis = create_client(settings)
+async def connect(settings: Settings) -> AsyncIterator[Redis]:
+    client = create_client(settings)
     try:
-        yield
+        yield client
     finally:
-        await app.state.redis.aclose()
+        await client.aclose()
 
 
-async def ping(app: FastAPI) -> None:
-    redis: Redis = app.state.redis
-    await redis.ping()
+async def ping(client: Redis) -> None:
+    await client.ping()
+
+
+RESOURCE = Resource(NAME, connect, ping, is_outage)
+
+
+def client(runtime: Runtime) -> Redis:
+    """This runtime's Redis client."""
+    return cast(Redis, runtime.handle(RESOURCE))

@@ -1,21 +1,22 @@
-"""Database seam: engine, sessions and the declarative base.
+"""Database seam: the engine, sessions and the declarative base.
 
-The rest of the code asks for a session (the ``Session`` dependency) and never
-sees the driver, so the database can change without touching domain code.
+Framework-free: the web layer asks ``Database.session()`` for a session
+and hands it to the domain services, which never see the driver, so the
+database can change without touching domain code.
 """
 
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import cast
 
 import sqlalchemy.exc
-from fastapi import Depends, FastAPI, Request
 from sqlalchemy import MetaData, PoolProxiedConnection, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.orm import DeclarativeBase
 
+from acme_orders.runtime import Resource, Runtime
 from acme_orders.settings import Settings
 
 NAME = "database"
@@ -29,9 +30,6 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     sqlalchemy.exc.InterfaceError,
     sqlalchemy.exc.TimeoutError,
 )
-# Requests with these methods only read (HTTP's safe methods): they get a
-# session on read_engine(), which may skip the transaction around them.
-READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ASYNC_DRIVER = "postgresql+asyncpg"
 # Plain URL schemes that mean this database; tests and platforms pass these.
 ACCEPTED_SCHEMES = frozenset(["postgresql", "postgres"])
@@ -136,22 +134,41 @@ def session_slots(settings: Settings) -> SessionSlots:
     )
 
 
+class Database:
+    """The engine, and the sessions handed out on it in arrival order."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.engine = create_engine(settings)
+        self._sessions = sa_asyncio.async_sessionmaker(
+            self.engine, expire_on_commit=False
+        )
+        self._reading_sessions = sa_asyncio.async_sessionmaker(
+            read_engine(self.engine), expire_on_commit=False
+        )
+        self._slots = session_slots(settings)
+
+    @asynccontextmanager
+    async def session(
+        self, *, reading: bool = False
+    ) -> AsyncIterator[sa_asyncio.AsyncSession]:
+        """A session for one unit of work; the domain services commit it.
+
+        ``reading=True`` (for requests that only read, such as HTTP GET)
+        gives one on the read engine, which may skip the transaction
+        around the reads: such work must not write.
+        """
+        sessions = self._reading_sessions if reading else self._sessions
+        async with self._slots.held(), sessions() as session:
+            yield session
+
+
 @asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings: Settings = app.state.settings
-    engine = create_engine(settings)
-    app.state.engine = engine
-    app.state.sessionmaker = sa_asyncio.async_sessionmaker(
-        engine, expire_on_commit=False
-    )
-    app.state.read_sessionmaker = sa_asyncio.async_sessionmaker(
-        read_engine(engine), expire_on_commit=False
-    )
-    app.state.session_slots = session_slots(settings)
+async def connect(settings: Settings) -> AsyncIterator[Database]:
+    database = Database(settings)
     try:
-        yield
+        yield database
     finally:
-        await engine.dispose()
+        await database.engine.dispose()
 
 
 def is_outage(error: BaseException) -> bool:
@@ -165,27 +182,14 @@ def is_outage(error: BaseException) -> bool:
     )
 
 
-async def ping(app: FastAPI) -> None:
-    engine: sa_asyncio.AsyncEngine = app.state.engine
-    async with engine.connect() as connection:
+async def ping(database: Database) -> None:
+    async with database.engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
 
 
-async def get_session(request: Request) -> AsyncIterator[sa_asyncio.AsyncSession]:
-    """One session per request; work is committed by the service functions.
-
-    Requests that only read (GET) get theirs from the read engine, so a GET
-    handler must not write: HTTP promises clients it does not.
-    """
-    state = request.app.state
-    sessionmaker: sa_asyncio.async_sessionmaker[sa_asyncio.AsyncSession] = (
-        state.read_sessionmaker
-        if request.method in READING_METHODS
-        else state.sessionmaker
-    )
-    slots: SessionSlots = state.session_slots
-    async with slots.held(), sessionmaker() as session:
-        yield session
+RESOURCE = Resource(NAME, connect, ping, is_outage)
 
 
-Session = Annotated[sa_asyncio.AsyncSession, Depends(get_session)]
+def database(runtime: Runtime) -> Database:
+    """This runtime's database."""
+    return cast(Database, runtime.handle(RESOURCE))

@@ -2,12 +2,13 @@
 
 import gc
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from acme_orders import health, observability
 from acme_orders.auth.router import router as auth_router
+from acme_orders.dependencies import attach_runtime, runtime_of
 from acme_orders.domain import ROUTERS
 from acme_orders.errors import install_error_handlers
 from acme_orders.logs import configure_logging
@@ -16,15 +17,15 @@ from acme_orders.middleware import (
     BrowserOnlyCORSMiddleware,
     RequestContextMiddleware,
 )
+from acme_orders.observability import web as observability_web
 from acme_orders.resources import RESOURCES
+from acme_orders.runtime import Runtime
 from acme_orders.settings import Environment, Settings, get_settings
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    async with AsyncExitStack() as stack:
-        for resource in RESOURCES:
-            await stack.enter_async_context(resource.lifespan(app))
+    async with runtime_of(app).running():
         # What exists now lives until exit: keep it out of the garbage
         # collector's full passes, which would otherwise walk it again and again.
         gc.freeze()
@@ -44,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # generated clients read them as method names.
         generate_unique_id_function=lambda route: route.name,
     )
-    app.state.settings = settings
+    attach_runtime(app, Runtime(settings, RESOURCES))
 
     app.add_middleware(
         BrowserOnlyCORSMiddleware,
@@ -69,5 +70,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_router)
     for router in ROUTERS:
         app.include_router(router)
-    observability.setup(app, settings)
+    observability.setup(settings)
+    observability_web.install(app, settings)
     return app

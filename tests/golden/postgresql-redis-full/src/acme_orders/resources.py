@@ -1,25 +1,24 @@
 """The external connections the service holds, in start-up order.
 
-Each module offers ``NAME``, ``lifespan(app)`` (opens and closes the
-connection), ``ping(app)`` (raises when the dependency is unusable) and
-``is_outage(error)`` (whether an error means it cannot be reached); the app's
-lifespan, the readiness probe and the outage handling walk this list.
+Each module here offers ``RESOURCE`` (see runtime.py: how to open the
+connection, ping it and recognise its outage); the web layer's runtime, the
+readiness probe and the outage handling walk this list.
 """
 
 import logging
 import time
 
 from acme_orders import cache, db
+from acme_orders.runtime import Resource
 
-RESOURCES = [db, cache]
+RESOURCES: list[Resource] = [db.RESOURCE, cache.RESOURCE]
 
 
 def outage_of(error: BaseException) -> str | None:
-    """The NAME of the resource whose outage ``error`` reports, or None."""
+    """The name of the resource whose outage ``error`` reports, or None."""
     for resource in RESOURCES:
         if resource.is_outage(error):
-            name: str = resource.NAME
-            return name
+            return resource.name
     return None
 
 

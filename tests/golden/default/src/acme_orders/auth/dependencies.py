@@ -1,22 +1,21 @@
 """FastAPI dependencies: the current user from a bearer token, and the rate
 limiter of the auth endpoints with its verdicts as HTTP answers."""
 
-from typing import Annotated
+from typing import Annotated, cast
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordBearer
 
+from acme_orders.auth import ratelimit
 from acme_orders.auth.models import User
 from acme_orders.auth.ratelimit import (
     CounterUnavailableError,
-    MemoryCounter,
     RateLimitedError,
     RateLimiter,
 )
 from acme_orders.auth.security import read_access_token
-from acme_orders.db import Session
+from acme_orders.dependencies import AppRuntime, Session
 from acme_orders.resources import OUTAGE_RETRY_AFTER_SECONDS, report_outage
-from acme_orders.settings import Settings
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login")
 
@@ -28,9 +27,9 @@ UNAUTHORIZED = HTTPException(
 
 
 async def current_user(
-    request: Request, session: Session, token: Annotated[str, Depends(oauth2_scheme)]
+    runtime: AppRuntime, session: Session, token: Annotated[str, Depends(oauth2_scheme)]
 ) -> User:
-    user_id = read_access_token(token, request.app.state.settings)
+    user_id = read_access_token(token, runtime.settings)
     if user_id is None:
         raise UNAUTHORIZED
     user = await session.get(User, user_id)
@@ -42,18 +41,9 @@ async def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def login_limiter(request: Request) -> RateLimiter:
-    """The app's auth limiter, built on first use from its settings."""
-    state = request.app.state
-    if not hasattr(state, "login_limiter"):
-        settings: Settings = state.settings
-        state.login_limiter = RateLimiter(
-            MemoryCounter(),
-            limit=settings.login_rate_limit,
-            window_seconds=settings.login_rate_window_seconds,
-        )
-    limiter: RateLimiter = state.login_limiter
-    return limiter
+def login_limiter(runtime: AppRuntime) -> RateLimiter:
+    """The runtime's auth limiter, built on first use from its settings."""
+    return cast(RateLimiter, runtime.shared(ratelimit.login_limiter))
 
 
 LoginLimiter = Annotated[RateLimiter, Depends(login_limiter)]

@@ -10,6 +10,8 @@ choose the Redis cache to make the limit hold across workers and replicas.
 import time
 from typing import Protocol
 
+from acme_orders.runtime import Runtime
+
 
 class CounterUnavailableError(Exception):
     """The counter's store cannot be reached; attempts cannot be counted."""
@@ -39,6 +41,10 @@ class MemoryCounter:
         self._windows = {k: v for k, v in self._windows.items() if v[0] > moment}
 
 
+def login_counter(runtime: Runtime) -> Counter:
+    return MemoryCounter()
+
+
 class RateLimitedError(Exception):
     """Too many attempts under a key: try again after ``retry_after`` seconds."""
 
@@ -66,3 +72,13 @@ class RateLimiter:
         """
         if not await self.allow(key, limit=limit):
             raise RateLimitedError(self.window_seconds)
+
+
+def login_limiter(runtime: Runtime) -> RateLimiter:
+    """The limiter of the auth endpoints, on this service's counter."""
+    settings = runtime.settings
+    return RateLimiter(
+        login_counter(runtime),
+        limit=settings.login_rate_limit,
+        window_seconds=settings.login_rate_window_seconds,
+    )

@@ -14,8 +14,7 @@ from acme_orders.auth.schemas import (
     UserRead,
 )
 from acme_orders.auth.security import create_access_token
-from acme_orders.db import Session
-from acme_orders.settings import Settings
+from acme_orders.dependencies import AppRuntime, Session
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -67,6 +66,7 @@ async def register(
 )
 async def login(
     request: Request,
+    runtime: AppRuntime,
     session: Session,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     limiter: LoginLimiter,
@@ -84,7 +84,7 @@ async def login(
             "Wrong e-mail or password",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    settings: Settings = request.app.state.settings
+    settings = runtime.settings
     return Token(
         access_token=create_access_token(user.id, settings),
         expires_in=settings.access_token_expire_minutes * 60,

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from acme_orders.auth import CurrentUser
+from acme_orders.auth.dependencies import CurrentUser
 from acme_orders.items.service import Scope
 
 

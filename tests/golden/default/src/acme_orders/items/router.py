@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 
-from acme_orders.db import Session
+from acme_orders.dependencies import Session
 from acme_orders.items import service
 from acme_orders.items.dependencies import ItemScope
 from acme_orders.items.models import Item

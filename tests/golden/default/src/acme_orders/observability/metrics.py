@@ -2,7 +2,9 @@
 
 /metrics is served on a listener of its own, METRICS_PORT (server.py opens
 it), and nowhere else: the public port answers it 404, so only what can
-reach the metrics port (Prometheus, inside the network) can read it.
+reach the metrics port (Prometheus, inside the network) can read it. The
+web layer counts each request with ``record`` and answers the scrape with
+``scrape`` (see observability/http_metrics.py).
 
 Labels use the route template (/items/{item_id}), never the raw path, so
 the number of series stays bounded whatever clients request.
@@ -13,10 +15,8 @@ empty directory and /metrics adds up every worker's counts.
 """
 
 import os
-import time
 from typing import Any
 
-from fastapi import FastAPI
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -26,8 +26,6 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acme_orders.settings import Settings
 
@@ -37,62 +35,31 @@ REQUESTS = Counter(
 LATENCY = Histogram(
     "http_request_duration_seconds", "Time to answer HTTP requests", ["method", "route"]
 )
+# The route label of requests that matched no route.
 UNMATCHED_ROUTE = "unmatched"
+# prometheus_client's labels() takes a lock and builds a key on every call;
+# the label sets are few (route templates), so their children are kept.
+_counters: dict[tuple[str, str, int], Any] = {}
+_timers: dict[tuple[str, str], Any] = {}
 
 
-class MetricsMiddleware:
-    """Counts and times every request on the public port; on the metrics
-    port answers /metrics (and 404 for anything else) without counting it."""
+def record(method: str, route: str, status_code: int, seconds: float) -> None:
+    """Count one answered request and its latency, under its route template."""
+    counter = _counters.get((method, route, status_code))
+    if counter is None:
+        counter = REQUESTS.labels(method, route, str(status_code))
+        _counters[(method, route, status_code)] = counter
+    counter.inc()
+    timer = _timers.get((method, route))
+    if timer is None:
+        timer = LATENCY.labels(method, route)
+        _timers[(method, route)] = timer
+    timer.observe(seconds)
 
-    def __init__(self, app: ASGIApp, *, port: int) -> None:
-        self.app = app
-        self.port = port
-        # prometheus_client's labels() takes a lock and builds a key on every
-        # call; the label sets are few (route templates), so keep them.
-        self.counters: dict[tuple[str, str, int], Any] = {}
-        self.timers: dict[tuple[str, str], Any] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        server = scope.get("server")
-        if server and server[1] == self.port:
-            await self.scrape(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status_code = 500
-
-        async def send_and_record(message: Message) -> None:
-            nonlocal status_code
-            if message["type"] == "http.response.start":
-                status_code = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_record)
-        finally:
-            route = getattr(scope.get("route"), "path", UNMATCHED_ROUTE)
-            method = scope["method"]
-            key = (method, route, status_code)
-            counter = self.counters.get(key)
-            if counter is None:
-                counter = REQUESTS.labels(method, route, str(status_code))
-                self.counters[key] = counter
-            counter.inc()
-            timer = self.timers.get(key[:2])
-            if timer is None:
-                timer = LATENCY.labels(method, route)
-                self.timers[key[:2]] = timer
-            timer.observe(time.perf_counter() - started)
-
-    async def scrape(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["path"] == "/metrics":
-            body = generate_latest(scrape_registry())
-            response: Response = Response(body, media_type=CONTENT_TYPE_LATEST)
-        else:
-            response = JSONResponse({"detail": "Not Found"}, status_code=404)
-        await response(scope, receive, send)
+def scrape() -> tuple[bytes, str]:
+    """The body and content type of an answer to /metrics."""
+    return generate_latest(scrape_registry()), CONTENT_TYPE_LATEST
 
 
 def scrape_registry() -> CollectorRegistry:
@@ -109,5 +76,5 @@ def listen_port(settings: Settings) -> int:
     return settings.metrics_port
 
 
-def setup(app: FastAPI, settings: Settings) -> None:
-    app.add_middleware(MetricsMiddleware, port=settings.metrics_port)
+def setup(settings: Settings) -> None:
+    """Nothing to configure: the counters exist from import on."""

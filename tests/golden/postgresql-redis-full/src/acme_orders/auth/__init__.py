@@ -1,5 +1,3 @@
-"""Authentication seam: routes use ``CurrentUser`` and never see tokens."""
-
-from acme_orders.auth.dependencies import CurrentUser
-
-__all__ = ["CurrentUser"]
+"""Authentication: password hashing and tokens (security.py), users
+(models.py, service.py) and the login rate limit (ratelimit.py). The web
+layer's dependencies, such as the current user, are in dependencies.py."""

@@ -13,6 +13,9 @@ from typing import Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from acme_orders import cache
+from acme_orders.runtime import Runtime
+
 
 class CounterUnavailableError(Exception):
     """The counter's store cannot be reached; attempts cannot be counted."""
@@ -64,6 +67,10 @@ class RedisCounter:
         return int(count)
 
 
+def login_counter(runtime: Runtime) -> Counter:
+    return RedisCounter(cache.client(runtime), prefix="acme-orders:auth:")
+
+
 class RateLimitedError(Exception):
     """Too many attempts under a key: try again after ``retry_after`` seconds."""
 
@@ -91,3 +98,13 @@ class RateLimiter:
         """
         if not await self.allow(key, limit=limit):
             raise RateLimitedError(self.window_seconds)
+
+
+def login_limiter(runtime: Runtime) -> RateLimiter:
+    """The limiter of the auth endpoints, on this service's counter."""
+    settings = runtime.settings
+    return RateLimiter(
+        login_counter(runtime),
+        limit=settings.login_rate_limit,
+        window_seconds=settings.login_rate_window_seconds,
+    )

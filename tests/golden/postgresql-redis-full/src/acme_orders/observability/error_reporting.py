@@ -1,12 +1,14 @@
-"""Sentry error reporting; off unless SENTRY_DSN is set."""
+"""Sentry error reporting; off unless SENTRY_DSN is set.
+
+The SDK finds the web framework and hooks into it by itself.
+"""
 
 import sentry_sdk
-from fastapi import FastAPI
 
 from acme_orders.settings import Settings
 
 
-def setup(app: FastAPI, settings: Settings) -> None:
+def setup(settings: Settings) -> None:
     # An empty SENTRY_DSN (as in .env.example) means off, like an absent one.
     dsn = settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else ""
     if not dsn:

@@ -1,15 +1,14 @@
-"""OpenTelemetry tracing of requests and database calls.
+"""OpenTelemetry tracing: the tracer provider and trace ids in log lines.
 
 Configured by the standard OTEL_* variables (endpoint, headers, sampler);
 with no OTEL_EXPORTER_OTLP_ENDPOINT set, nothing is exported or patched.
-While a span is current, log lines carry its trace_id and span_id.
+While a span is current, log lines carry its trace_id and span_id. The web
+layer instruments requests and database calls on this provider (see
+observability/http_tracing.py).
 """
 
-from fastapi import FastAPI
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -21,7 +20,7 @@ from acme_orders.settings import Settings
 EXCLUDED_URLS = "/health/.*,/metrics"
 
 
-def setup(app: FastAPI, settings: Settings) -> None:
+def setup(settings: Settings) -> None:
     if not settings.otel_exporter_otlp_endpoint:
         return
     provider = TracerProvider(
@@ -32,23 +31,17 @@ def setup(app: FastAPI, settings: Settings) -> None:
     endpoint = settings.otel_exporter_otlp_endpoint.rstrip("/") + "/v1/traces"
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
     trace.set_tracer_provider(provider)
-    instrument(app, provider)
     add_line_fields(current_trace_ids)
 
 
-def instrument(
-    app: FastAPI, provider: TracerProvider, excluded_urls: str = EXCLUDED_URLS
-) -> None:
-    """Trace the app's requests and every database engine created from now on."""
-    FastAPIInstrumentor.instrument_app(
-        app, tracer_provider=provider, excluded_urls=excluded_urls
-    )
-    # Wraps create_async_engine, which db.py looks up at call time. The
-    # instrumentor's metadata says SQLAlchemy < 2.1, which would make it
-    # silently instrument nothing under 2.1; it only uses SQLAlchemy's stable
-    # cursor events, so the check is skipped, and tests/test_tracing.py
-    # fails the day query spans stop arriving.
-    SQLAlchemyInstrumentor().instrument(tracer_provider=provider, skip_dep_check=True)
+def configured_provider(settings: Settings) -> TracerProvider | None:
+    """The provider ``setup`` installed, or None while tracing is off."""
+    provider = trace.get_tracer_provider()
+    if not settings.otel_exporter_otlp_endpoint or not isinstance(
+        provider, TracerProvider
+    ):
+        return None
+    return provider
 
 
 def current_trace_ids() -> dict[str, str]:

@@ -1,0 +1,16 @@
+"""Hooks the chosen observability integrations into the FastAPI app."""
+
+from collections.abc import Callable
+
+from fastapi import FastAPI
+
+from acme_orders.settings import Settings
+
+Installer = Callable[[FastAPI, Settings], None]
+
+INSTALLERS: list[Installer] = []
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    for installer in INSTALLERS:
+        installer(app, settings)
