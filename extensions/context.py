@@ -48,8 +48,11 @@ LISTENING_MODULES = frozenset({"metrics"})
 # (besides those of resources, auth and observability), and the domain
 # modules every package may have; the rendered import-linter contract keeps
 # them free of web frameworks. cli.py is not one: it starts the server.
-BASE_MODULES = ("settings", "logs", "lifecycle", "runtime", "resources", "models", "migrations")
-AUTH_BASE_MODULES = ("auth.security", "auth.ratelimit")
+BASE_MODULES = ("settings", "logs", "lifecycle")
+AUTH_BASE_MODULES = ("auth.security",)
+# Those of the SQLAlchemy stack (FastAPI), with its resources.
+SQLALCHEMY_MODULES = ("runtime", "resources", "models", "migrations")
+SQLALCHEMY_AUTH_MODULES = ("auth.ratelimit",)
 DOMAIN_MODULES = ("*.models", "*.service", "*.schemas")
 # The web layer's half of an integration (each framework overlay has these
 # modules, each offering install(app, settings)); Sentry hooks in by itself.
@@ -269,6 +272,9 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     observability = as_list(given["observability"])
     python_version = str(given["python_version"])
 
+    framework = given["framework"]
+    # The data layer: Django brings its ORM; the others share SQLAlchemy.
+    orm = "django" if framework == "django" else "sqlalchemy"
     is_sql = database in SQL_DATABASES
     is_server_database = is_sql and database != "sqlite"
     database_entry = catalog["database"].get(database, {})
@@ -304,6 +310,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             ("auth.any", has_auth),
             ("auth.none", not has_auth),
             *((f"observability.{choice}", True) for choice in observability),
+            *((f"deploy.{target}", True) for target in as_list(given["deploy_targets"])),
         )
         if active
     ]
@@ -320,8 +327,10 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     # modules of every package, the user's own included.
     framework_free_modules = [
         *BASE_MODULES,
+        *(SQLALCHEMY_MODULES if orm == "sqlalchemy" else []),
         *resource_modules,
         *(AUTH_BASE_MODULES if has_auth else []),
+        *(SQLALCHEMY_AUTH_MODULES if has_auth and orm == "sqlalchemy" else []),
         *(f"observability.{module}" for module in observability_modules),
         *DOMAIN_MODULES,
     ]
@@ -344,6 +353,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             for choice in observability
             if choice in WEB_OBSERVABILITY_MODULES
         ],
+        "orm": orm,
         "is_sql": is_sql,
         "is_sqlite": database == "sqlite",
         "is_server_database": is_server_database,

@@ -468,6 +468,44 @@ def template_if_tags(template_dir: Path, limit: int = MAX_IF_TAGS) -> list[str]:
     return problems
 
 
+def _names_in(node: nodes.Node) -> set[str]:
+    """The variables a Jinja node reads (the node itself included)."""
+    found = [node, *node.find_all(nodes.Name)]
+    return {name.name for name in found if isinstance(name, nodes.Name)}
+
+
+def _reads(part: str, names: frozenset[str]) -> bool:
+    """Whether a path part reads any of ``names``."""
+    return bool(_names_in(Environment().parse(part)) & names)
+
+
+def option_conditions_in_shared_files(
+    template_dir: Path, options: frozenset[str], framework_facts: frozenset[str]
+) -> list[str]:
+    """`{% if %}` tags that test an option in files every framework renders.
+
+    A file is framework-neutral when no part of its path tests the framework
+    (``framework_facts``: the answer and the facts derived from it); such a
+    file takes its variations from snippets and derived data, so a test of an
+    option (``options``: the answers and derived yes/no facts) is a defect.
+    Conditions on data (``{% if hook.args %}``, an empty list) are not.
+    """
+    problems = []
+    for path in sorted(template_dir.rglob("*.jinja")):
+        relative = path.relative_to(template_dir)
+        if any(_reads(part, framework_facts) for part in relative.parts[:-1]):
+            continue
+        tree = Environment().parse(path.read_text(encoding="utf-8"))
+        for condition in tree.find_all(nodes.If):
+            read = sorted(_names_in(condition.test) & options)
+            if read:
+                problems.append(
+                    f"{relative.as_posix()}:{condition.lineno}: {{% if %}} on {', '.join(read)}"
+                    " in a framework-neutral file (use a snippet or a derived name)"
+                )
+    return problems
+
+
 def unescaped_answers(template_dir: Path) -> list[str]:
     """Free-text answers written into a template without the escaping filter of its syntax.
 

@@ -305,6 +305,21 @@ def test_template_file_with_four_conditions_is_caught(tmp_path: Path) -> None:
     assert gates.template_if_tags(tmp_path) == ["sub/four.txt.jinja: 4 if/elif tags (at most 3)"]
 
 
+def test_option_condition_in_a_framework_neutral_file_is_caught(tmp_path: Path) -> None:
+    options, facts = frozenset({"has_auth", "framework"}), frozenset({"framework"})
+    plant(tmp_path, "shared.py.jinja", "x = 1\n{%- if has_auth %}\ny = 2\n{%- endif %}\n")
+    # Allowed: conditions on data, and any condition in a framework's overlay.
+    data = "{% for hook in hooks %}{% if hook.args %}a{% endif %}{% endfor %}"
+    plant(tmp_path, "data.yaml.jinja", data)
+    overlay = "{% if framework == 'fastapi' %}web{% endif %}/app.py.jinja"
+    plant(tmp_path, overlay, "{% if has_auth %}{% endif %}")
+
+    assert gates.option_conditions_in_shared_files(tmp_path, options, facts) == [
+        "shared.py.jinja:2: {% if %} on has_auth in a framework-neutral file"
+        " (use a snippet or a derived name)"
+    ]
+
+
 def test_unescaped_free_text_is_caught(tmp_path: Path) -> None:
     plant(
         tmp_path,

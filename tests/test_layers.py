@@ -17,17 +17,21 @@ from typing import Any
 
 from tests.test_destinations import TEMPLATE, destinations, every_combination, path_context
 
-BASE_TREE = "src/{{package_name}}/"
+# Trees that render for one framework only (the web layer); every other
+# source of a module is framework-free: the base and the SQLAlchemy stack.
+FRAMEWORK_OVERLAY = "{% if framework =="
 # The composition root: it picks the framework's server, so it may import it.
 COMPOSITION_ROOT = frozenset({"cli"})
 
 
 def base_modules(template: Path, context: dict[str, Any]) -> set[str]:
-    """Dotted names (below the package) of the Python modules the base renders."""
+    """Dotted names (below the package) of the framework-free modules rendered."""
     package = f"src/{context['package_name']}/"
     modules = set()
     for destination, sources in destinations(template, context).items():
-        if not destination.endswith(".py") or not all(s.startswith(BASE_TREE) for s in sources):
+        if not destination.startswith(package) or not destination.endswith(".py"):
+            continue
+        if any(source.startswith(f"src/{FRAMEWORK_OVERLAY}") for source in sources):
             continue
         modules.add(destination.removeprefix(package).removesuffix(".py").replace("/", "."))
     return modules

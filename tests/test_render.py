@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from extensions.context import derive
 from tests import gates
 from tests.combinations import (
     TEMPLATE_ROOT,
@@ -91,5 +92,24 @@ def test_template_files_hold_few_conditions() -> None:
     for tree in TEMPLATE_TREES:
         if tree.is_dir():
             problems += [f"{tree.name}/{problem}" for problem in gates.template_if_tags(tree)]
+
+    assert not problems, "\n".join(problems)
+
+
+def option_names() -> frozenset[str]:
+    """The answers, and the yes/no facts derive() computes from them."""
+    answers = default_answers()
+    facts = derive(answers)
+    return frozenset(answers) | {name for name, value in facts.items() if isinstance(value, bool)}
+
+
+# The framework answer and the facts that follow from it alone.
+FRAMEWORK_FACTS = frozenset({"framework", "orm"})
+
+
+def test_framework_neutral_files_test_no_option() -> None:
+    problems = gates.option_conditions_in_shared_files(
+        TEMPLATE_ROOT / "template", option_names(), FRAMEWORK_FACTS
+    )
 
     assert not problems, "\n".join(problems)
