@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.contract import PLANTED_DEFECTS, ContractError, Tampering, drive_contract
 from tests.private_services import private_postgres, private_redis
 from tests.project_runner import (
     SHUTDOWN_SECONDS,
@@ -279,6 +280,26 @@ def test_login_limit_holds_across_workers(project: ProjectRun) -> None:
                 for _ in range(6)
             ]
     assert statuses == [401, 401, 401, 429, 429, 429]
+
+
+@pytest.mark.gates
+@pytest.mark.parametrize("project", PROJECTS[:1], ids=_id, indirect=True)
+def test_contract_driver_catches_each_planted_deviation(project: ProjectRun) -> None:
+    """The same service, its answers changed on the way back one way at a time."""
+    with ServerDatabase.for_project(project) as database_url:
+        env = project.service_env(database_url, PORT=str(free_port()))
+        assert project.run(project.slug, "migrate", env=env).returncode == 0
+        with running_service(project, env) as base_url:
+            for defect, report in PLANTED_DEFECTS.items():
+                transport = Tampering(httpx.HTTPTransport(), defect)
+                with (
+                    httpx.Client(
+                        base_url=base_url, transport=transport, headers=client_headers()
+                    ) as client,
+                    pytest.raises(ContractError) as caught,
+                ):
+                    drive_contract(client, auth=project.answers["auth"] == "jwt")
+                assert report in str(caught.value), (defect, str(caught.value))
 
 
 @pytest.mark.gates
