@@ -33,9 +33,6 @@ SQL_DATABASES = frozenset({"sqlite", "postgresql", "mysql"})
 
 DATABASE_TITLES = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MySQL / MariaDB"}
 
-# The NAME each resource module reports in /health/ready.
-RESOURCE_NAMES = {"db": "database", "cache": "redis"}
-
 # Module of the generated observability package that each choice owns.
 OBSERVABILITY_MODULES = {
     "prometheus": "metrics",
@@ -48,7 +45,7 @@ LISTENING_MODULES = frozenset({"metrics"})
 # (besides those of resources, auth and observability), and the domain
 # modules every package may have; the rendered import-linter contract keeps
 # them free of web frameworks. cli.py is not one: it starts the server.
-BASE_MODULES = ("settings", "logs", "lifecycle")
+BASE_MODULES = ("settings", "logs", "lifecycle", "ids")
 AUTH_BASE_MODULES = ("auth.security",)
 # Those of the SQLAlchemy stack (FastAPI), with its resources.
 SQLALCHEMY_MODULES = ("runtime", "resources", "models", "migrations")
@@ -281,20 +278,26 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     needs_redis = cache_choice == "redis"
     has_auth = auth != "none"
 
-    runtime = list(catalog["framework"]["fastapi"]["packages"])
+    framework_entry = catalog["framework"][framework]
+    runtime = list(framework_entry["packages"])
     if is_sql:
-        runtime += catalog["orm"]["sqlalchemy"]["packages"]
-    runtime += database_entry.get("packages", [])
+        runtime += catalog["orm"].get(orm, {}).get("packages", [])
+    runtime += database_entry.get("drivers", {}).get(orm, [])
     if needs_redis:
         runtime += catalog["cache"]["redis"]["packages"]
     if has_auth:
-        runtime += catalog["auth"][auth]["packages"]
+        runtime += catalog["auth"][auth]["packages"] + framework_entry["auth_packages"]
     for choice in observability:
         # An unknown choice is refused by Copier's own choice validation; it
         # must not crash this hook first.
         runtime += catalog["observability"].get(choice, {}).get("packages", [])
 
-    dev = list(catalog["dev"]["packages"]) + catalog["code_style"][code_style]["dev_packages"]
+    dev = [
+        *catalog["dev"]["packages"],
+        *framework_entry["dev_packages"],
+        *catalog["code_style"][code_style]["dev_packages"],
+    ]
+    system_packages = database_entry.get("system_packages", {}).get(orm, {})
 
     # Active features, named by axis ("cache.redis" is not a broker's Redis):
     # each may own snippets (includes/<slot>/<feature>.jinja) and catalog
@@ -302,6 +305,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     features = [
         name
         for name, active in (
+            (f"framework.{framework}", True),
             (f"database.{database}", True),
             ("database.sql", is_sql),
             ("database.server", is_server_database),
@@ -317,7 +321,11 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
 
     # Modules of the generated package that own an external connection, in
     # start-up order; each offers RESOURCE (runtime.Resource).
-    resource_modules = [name for name, active in (("db", is_sql), ("cache", needs_redis)) if active]
+    resource_modules = [
+        name
+        for name, active in (("db", is_sql), ("cache", needs_redis))
+        if active and orm == "sqlalchemy"
+    ]
     observability_modules = [
         OBSERVABILITY_MODULES[choice] for choice in observability if choice in OBSERVABILITY_MODULES
     ]
@@ -332,7 +340,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         *(AUTH_BASE_MODULES if has_auth else []),
         *(SQLALCHEMY_AUTH_MODULES if has_auth and orm == "sqlalchemy" else []),
         *(f"observability.{module}" for module in observability_modules),
-        *DOMAIN_MODULES,
+        *(DOMAIN_MODULES if orm == "sqlalchemy" else []),
     ]
 
     return {
@@ -341,7 +349,10 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             [DATABASE_TITLES.get(database, database)] + (["Redis"] if needs_redis else [])
         ),
         "resource_modules": resource_modules,
-        "resource_names": [RESOURCE_NAMES[module] for module in resource_modules],
+        # The readiness checks, by the names /health/ready answers them.
+        "resource_names": [
+            name for name, active in (("database", is_sql), ("redis", needs_redis)) if active
+        ],
         "observability_modules": observability_modules,
         "listening_modules": [m for m in observability_modules if m in LISTENING_MODULES],
         "framework_free_modules": framework_free_modules,
@@ -354,6 +365,8 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             if choice in WEB_OBSERVABILITY_MODULES
         ],
         "orm": orm,
+        # The module the migrate command runs (upgrade_to_head, outage_of).
+        "migrate_module": "migrations" if orm == "sqlalchemy" else "config.migrate",
         "is_sql": is_sql,
         "is_sqlite": database == "sqlite",
         "is_server_database": is_server_database,
@@ -380,6 +393,9 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "python_target": "py" + python_version.replace(".", ""),
         "uv_version": catalog["uv"]["version"],
         "uv_image": catalog["uv"]["image"],
+        "mypy_plugins": framework_entry["mypy_plugins"],
+        "system_build_packages": system_packages.get("build", []),
+        "system_runtime_packages": system_packages.get("runtime", []),
         "runtime_packages": sorted(runtime, key=str.lower),
         "dev_packages": sorted(dev, key=str.lower),
         **delivery_facts(features, code_style, catalog),

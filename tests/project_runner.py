@@ -184,6 +184,10 @@ class Service:
         self.log_path = log_path
 
 
+# What each framework's server logs as the last step of a graceful stop.
+SHUTDOWN_LINES = {"fastapi": "Application shutdown complete", "django": "Shutting down: Master"}
+
+
 @contextlib.contextmanager
 def served(project: ProjectRun, env: dict[str, str]) -> Iterator[Service]:
     """Serve the project until the block ends, then stop it as an orchestrator would."""
@@ -217,7 +221,7 @@ def served(project: ProjectRun, env: dict[str, str]) -> Iterator[Service]:
     # uvicorn finishes in-flight work, then re-raises the signal it caught,
     # so a graceful stop ends "killed by SIGTERM" after the shutdown lines.
     assert returncode in {0, -signal.SIGTERM}, log_text
-    assert "Application shutdown complete" in log_text, log_text
+    assert SHUTDOWN_LINES[str(project.answers.get("framework", "fastapi"))] in log_text, log_text
     _assert_json_logs(log_text)
 
 

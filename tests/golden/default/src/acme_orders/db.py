@@ -21,8 +21,6 @@ from acme_orders.runtime import Resource, Runtime
 from acme_orders.settings import Settings
 
 NAME = "database"
-# Ids are 32-bit in every supported database: a larger one can name no row.
-MAX_ID = 2**31 - 1
 # What a database that is down, restarting or out of connections raises:
 # the driver's own connection errors arrive as OSError, the rest wrapped.
 OUTAGE_ERRORS: tuple[type[BaseException], ...] = (

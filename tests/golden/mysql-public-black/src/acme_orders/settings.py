@@ -120,10 +120,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="before")
     @classmethod
-    def split_cors_origins(cls, data: dict[str, object]) -> dict[str, object]:
-        origins = data.get("cors_origins")
-        if isinstance(origins, str):
-            data["cors_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
+    def split_comma_lists(cls, data: dict[str, object]) -> dict[str, object]:
+        """The comma-separated variables (lists marked NoDecode) as lists."""
+        for name, field in cls.model_fields.items():
+            value = data.get(name)
+            if isinstance(value, str) and NoDecode in field.metadata:
+                data[name] = [part.strip() for part in value.split(",") if part.strip()]
         return data
 
     @model_validator(mode="after")

@@ -9,7 +9,11 @@ template migration never collides with a revision you wrote.
 from alembic import command
 from alembic.config import Config
 
+from acme_orders.resources import outage_of
 from acme_orders.settings import get_settings
+
+# For the migrate command: which resource an error says is unreachable.
+__all__ = ["alembic_config", "outage_of", "upgrade_to_head"]
 
 SCRIPT_LOCATION = "acme_orders:migrations"
 # alembic.ini lists the same locations for `uv run alembic ...`.

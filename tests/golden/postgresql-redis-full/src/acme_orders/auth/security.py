@@ -1,15 +1,18 @@
-"""Password hashing (argon2) and signed, expiring access tokens (JWT)."""
+"""Password hashing (argon2) and signed, expiring access tokens (JWT).
 
-import os
+The same hashes and tokens whatever the framework. Hashing takes a third of
+a second and 64 MiB on purpose: async code runs it on worker threads, never
+on an event loop (see auth/service.py).
+"""
+
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-import anyio
 import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from acme_orders.db import MAX_ID
+from acme_orders.ids import MAX_ID
 from acme_orders.lifecycle import run_key
 from acme_orders.settings import Settings, is_weak_secret
 
@@ -17,10 +20,6 @@ ALGORITHM = "HS256"
 ACCESS_CLAIM = "access"
 
 password_hash = PasswordHash((Argon2Hasher(),))
-# Hashing takes a third of a second and 64 MiB on purpose, so it runs on
-# worker threads, never on the event loop (which would stall every request,
-# health probes included), and at most one per CPU at a time.
-_hashing_slots = anyio.CapacityLimiter(os.cpu_count() or 1)
 
 
 @cache
@@ -33,22 +32,20 @@ def dummy_hash() -> str:
     return password_hash.hash("dummy password for timing parity")
 
 
-async def hash_password(password: str) -> str:
-    return await anyio.to_thread.run_sync(
-        password_hash.hash, password, limiter=_hashing_slots
-    )
+def hash_password(password: str) -> str:
+    return password_hash.hash(password)
 
 
-async def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None]:
-    """Whether the password matches, and a new hash when parameters changed."""
+def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None]:
+    """Whether the password matches, and a new hash when parameters changed.
+
+    With no stored hash (no such account) the same work is done against a
+    dummy hash, so the answer takes as long either way.
+    """
     if hashed is None:
-        await anyio.to_thread.run_sync(
-            password_hash.verify, password, dummy_hash(), limiter=_hashing_slots
-        )
+        password_hash.verify(password, dummy_hash())
         return False, None
-    return await anyio.to_thread.run_sync(
-        password_hash.verify_and_update, password, hashed, limiter=_hashing_slots
-    )
+    return password_hash.verify_and_update(password, hashed)
 
 
 def signing_key(settings: Settings) -> str:

@@ -1,16 +1,36 @@
 """Account use cases: registration and credential checks."""
 
+import os
+
+import anyio
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from acme_orders.auth import security
 from acme_orders.auth.models import User
 from acme_orders.auth.schemas import (
     MAX_EMAIL_LENGTH,
     MAX_PASSWORD_LENGTH,
     UserCreate,
 )
-from acme_orders.auth.security import hash_password, verify_password
+
+# Hashing runs on worker threads, never on the event loop (which would stall
+# every request, health probes included), and at most one per CPU at a time.
+_hashing_slots = anyio.CapacityLimiter(os.cpu_count() or 1)
+
+
+async def hash_password(password: str) -> str:
+    return await anyio.to_thread.run_sync(
+        security.hash_password, password, limiter=_hashing_slots
+    )
+
+
+async def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None]:
+    """Whether the password matches, and a new hash when parameters changed."""
+    return await anyio.to_thread.run_sync(
+        security.verify_password, password, hashed, limiter=_hashing_slots
+    )
 
 
 class EmailTakenError(Exception):

@@ -1,0 +1,74 @@
+"""Choices under construction (tests/unoffered.py) stay working while they grow.
+
+Each is rendered from a snapshot of the template that offers it, checked by
+the project's own linters, type checker and layering contract, migrated, and
+served, and its service must pass the same contract driver as every offered
+framework (tests/contract.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.contract import drive_contract
+from tests.project_runner import (
+    ProjectRun,
+    ServerDatabase,
+    client_headers,
+    free_port,
+    running_service,
+)
+from tests.rendering import RenderCache
+from tests.unoffered import snapshot_offering_everything
+
+pytestmark = pytest.mark.project
+
+UNOFFERED_PROJECTS = [
+    {"framework": "django", "database": "sqlite", "auth": "jwt", "observability": []},
+]
+
+
+def _id(answers: dict[str, object]) -> str:
+    return "-".join(str(answers[key]) for key in ("framework", "database", "auth"))
+
+
+@pytest.fixture(scope="module")
+def offering(tmp_path_factory: pytest.TempPathFactory) -> RenderCache:
+    template = snapshot_offering_everything(tmp_path_factory.mktemp("offering") / "template")
+    return RenderCache(template, tmp_path_factory.mktemp("unoffered-renders"))
+
+
+@pytest.fixture(scope="module", params=UNOFFERED_PROJECTS, ids=_id)
+def project(
+    request: pytest.FixtureRequest, offering: RenderCache, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ProjectRun]:
+    answers: dict[str, object] = request.param
+    workdir = tmp_path_factory.mktemp(_id(answers))
+    source = Path(shutil.copytree(offering(answers), workdir / "project", symlinks=True))
+    run = ProjectRun(source, answers)
+    run.sync()
+    yield run
+
+
+def test_checks_pass(project: ProjectRun) -> None:
+    project.check("ruff", "format", "--check", ".")
+    project.check("ruff", "check", ".")
+    project.check("mypy")
+    project.check("lint-imports")
+
+
+def test_service_keeps_the_contract(project: ProjectRun) -> None:
+    with ServerDatabase.for_project(project) as database_url:
+        env = project.service_env(database_url, PORT=str(free_port()))
+        migrate = project.run(project.slug, "migrate", env=env)
+        assert migrate.returncode == 0, migrate.stderr
+        with (
+            running_service(project, env) as base_url,
+            httpx.Client(base_url=base_url, timeout=10, headers=client_headers()) as client,
+        ):
+            drive_contract(client, auth=project.answers["auth"] == "jwt")
