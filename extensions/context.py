@@ -290,7 +290,11 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     for choice in observability:
         # An unknown choice is refused by Copier's own choice validation; it
         # must not crash this hook first.
-        runtime += catalog["observability"].get(choice, {}).get("packages", [])
+        entry = catalog["observability"].get(choice, {})
+        runtime += entry.get("packages", [])
+        runtime += entry.get("framework_packages", {}).get(framework, [])
+    if "opentelemetry" in observability:
+        runtime += database_entry.get("tracing_drivers", {}).get(orm, [])
 
     dev = [
         *catalog["dev"]["packages"],
@@ -311,6 +315,8 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             ("database.server", is_server_database),
             ("cache.redis", needs_redis),
             ("cache.none", not needs_redis),
+            # The service signs something: tokens, or Django's sessions.
+            ("secret.key", has_auth or framework == "django"),
             ("auth.any", has_auth),
             ("auth.none", not has_auth),
             *((f"observability.{choice}", True) for choice in observability),
@@ -376,6 +382,10 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "database_connect_args": database_entry.get("connect_args", {}),
         "database_sqlalchemy_imports": database_entry.get("sqlalchemy_imports", []),
         "database_engine_imports": database_entry.get("engine_imports", []),
+        # The instrumentation that traces the driver's queries (Django).
+        "database_tracing_instrumentor": database_entry.get("tracing_instrumentor", {}).get(
+            orm, {}
+        ),
         "database_image": database_entry.get("image", ""),
         "create_database_sql": database_entry.get("create_database", ""),
         "drop_database_sql": database_entry.get("drop_database", ""),

@@ -24,12 +24,27 @@ from tests.project_runner import (
     running_service,
 )
 from tests.rendering import RenderCache
+from tests.services import require_service
 from tests.unoffered import snapshot_offering_everything
 
 pytestmark = pytest.mark.project
 
 UNOFFERED_PROJECTS = [
     {"framework": "django", "database": "sqlite", "auth": "jwt", "observability": []},
+    {
+        "framework": "django",
+        "database": "postgresql",
+        "auth": "none",
+        "cache": "redis",
+        "observability": [],
+    },
+    {
+        "framework": "django",
+        "database": "mysql",
+        "auth": "jwt",
+        "cache": "redis",
+        "observability": [],
+    },
 ]
 
 
@@ -48,6 +63,10 @@ def project(
     request: pytest.FixtureRequest, offering: RenderCache, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ProjectRun]:
     answers: dict[str, object] = request.param
+    if answers["database"] != "sqlite":
+        require_service(str(answers["database"]))
+    if answers.get("cache") == "redis":
+        require_service("redis")
     workdir = tmp_path_factory.mktemp(_id(answers))
     source = Path(shutil.copytree(offering(answers), workdir / "project", symlinks=True))
     run = ProjectRun(source, answers)

@@ -115,6 +115,7 @@ class Settings(BaseSettings):
     ] = "sqlite:///./data/app.db"
 
     secret_key: SecretStr = SecretStr("change-me")
+
     access_token_expire_minutes: int = Field(default=15, ge=1, le=24 * 60)
     login_rate_limit: int = Field(default=5, ge=1)
     login_rate_window_seconds: int = Field(default=60, ge=1)

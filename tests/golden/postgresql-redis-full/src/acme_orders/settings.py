@@ -124,6 +124,7 @@ class Settings(BaseSettings):
     ] = "redis://localhost:6379/0"
 
     secret_key: SecretStr = SecretStr("change-me")
+
     access_token_expire_minutes: int = Field(default=15, ge=1, le=24 * 60)
     login_rate_limit: int = Field(default=5, ge=1)
     login_rate_window_seconds: int = Field(default=60, ge=1)
