@@ -24,6 +24,7 @@ from jinja2 import Environment, StrictUndefined, Template, meta
 from extensions.context import derive
 from tests.combinations import COPIER_YML, TEMPLATE_ROOT, Axis, Row, load_axes, normalize
 from tests.golden import CANONICAL, GOLDEN_ROOT, VOLATILE
+from tests.unoffered import offering
 
 TEMPLATE = TEMPLATE_ROOT / "template"
 # Free-text answers keep one value: only package_name reaches a path.
@@ -88,8 +89,9 @@ def _values(axis: Axis) -> list[Any]:
     ]
 
 
-def every_combination() -> Iterator[Row]:
-    axes = load_axes()
+def every_combination(axes: tuple[Axis, ...] | None = None) -> Iterator[Row]:
+    """Every combination Copier accepts, by copier.yml's axes unless ``axes``."""
+    axes = load_axes() if axes is None else axes
     seen: set[tuple[tuple[str, Any], ...]] = set()
     for values in product(*(_values(axis) for axis in axes)):
         row = normalize(dict(zip((axis.name for axis in axes), values, strict=True)), axes)
@@ -123,18 +125,27 @@ def _frozen(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def test_every_destination_has_one_source_in_every_combination() -> None:
+def axes_offering_everything(folder: Path) -> tuple[Axis, ...]:
+    """copier.yml's axes with the choices under construction (tests/unoffered.py)."""
+    copier_yml = folder / "copier.yml"
+    copier_yml.write_text(offering(COPIER_YML.read_text(encoding="utf-8")), encoding="utf-8")
+    return load_axes(copier_yml)
+
+
+def test_every_destination_has_one_source_in_every_combination(tmp_path: Path) -> None:
     # Combinations that agree on every name the paths read give the same
-    # paths: each distinct one is rendered once.
+    # paths: each distinct one is rendered once. Choices under construction
+    # count: their files are in the template already.
     variables = sorted(path_variables(TEMPLATE) - {"_copier_conf"})
     contexts: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in every_combination():
+    for row in every_combination(axes_offering_everything(tmp_path)):
         context = path_context(row)
         contexts.setdefault(tuple(_frozen(context[name]) for name in variables), context)
     problems = {
         key: found for key, context in contexts.items() if (found := collisions(TEMPLATE, context))
     }
     assert len(contexts) > 100, f"only {len(contexts)} distinct path contexts"
+    assert {"fastapi", "django"} <= {context["framework"] for context in contexts.values()}
     assert not problems, next(iter(problems.items()))
 
 

@@ -1,9 +1,9 @@
 """Choices under construction (tests/unoffered.py) stay working while they grow.
 
 Each is rendered from a snapshot of the template that offers it, checked by
-the project's own linters, type checker and layering contract, migrated, and
-served, and its service must pass the same contract driver as every offered
-framework (tests/contract.py).
+the project's own linters, type checker, layering contract and test suite
+(against the real database), migrated, and served, and its service must pass
+the same contract driver as every offered framework (tests/contract.py).
 """
 
 from __future__ import annotations
@@ -79,6 +79,12 @@ def test_checks_pass(project: ProjectRun) -> None:
     project.check("ruff", "check", ".")
     project.check("mypy")
     project.check("lint-imports")
+
+
+def test_own_test_suite_passes(project: ProjectRun) -> None:
+    result = project.run("pytest", "-q", "-p", "no:cacheprovider")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout
 
 
 def test_service_keeps_the_contract(project: ProjectRun) -> None:

@@ -25,17 +25,22 @@ UNOFFERED = {
 }
 
 
-def offer_unoffered(template: Path) -> Path:
-    """Add every choice under construction to the copier.yml of ``template``."""
-    copier_yml = template / "copier.yml"
-    text = copier_yml.read_text(encoding="utf-8")
+def offering(copier_yml_text: str) -> str:
+    """``copier_yml_text`` with every choice under construction offered."""
+    text = copier_yml_text
     for question, (after, added) in UNOFFERED.items():
         if added in text:
             continue
         if after not in text:
             raise ValueError(f"copier.yml: {question}: no line {after.strip()!r} to add after")
         text = text.replace(after, after + added, 1)
-    copier_yml.write_text(text, encoding="utf-8")
+    return text
+
+
+def offer_unoffered(template: Path) -> Path:
+    """Add every choice under construction to the copier.yml of ``template``."""
+    copier_yml = template / "copier.yml"
+    copier_yml.write_text(offering(copier_yml.read_text(encoding="utf-8")), encoding="utf-8")
     return template
 
 

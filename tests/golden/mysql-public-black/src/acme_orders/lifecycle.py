@@ -4,21 +4,23 @@ workers of one run share.
 Framework-free on purpose: the server sets it, health checks read it.
 """
 
+import ctypes
+import multiprocessing
 import os
 import secrets
-import threading
 
 # Set once SIGTERM arrived: the process still serves, but asks load
-# balancers to send no new traffic (readiness answers 503).
-_draining = threading.Event()
+# balancers to send no new traffic (readiness answers 503). In shared
+# memory, so workers forked from the process that drains see it too.
+_draining = multiprocessing.RawValue(ctypes.c_bool, False)
 
 
 def start_draining() -> None:
-    _draining.set()
+    _draining.value = True
 
 
 def is_draining() -> bool:
-    return _draining.is_set()
+    return bool(_draining.value)
 
 
 # The workers of one `serve` inherit this variable from the supervisor,
