@@ -371,6 +371,9 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             if choice in WEB_OBSERVABILITY_MODULES
         ],
         "orm": orm,
+        "framework_title": framework_entry["title"],
+        "data_layer_summary": framework_entry["data_layer"],
+        "server_summary": framework_entry["server"],
         # The module the migrate command runs (upgrade_to_head, outage_of).
         "migrate_module": "migrations" if orm == "sqlalchemy" else "config.migrate",
         "is_sql": is_sql,

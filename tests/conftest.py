@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.rendering import RenderCache, snapshot_template
+from tests.unoffered import snapshot_offering_everything
 
 # A personal Copier settings file (defaults, trusted repositories) would change
 # what renders. Point Copier at an explicitly empty one before any test runs:
@@ -34,6 +35,14 @@ def template_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def rendered(template_snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> RenderCache:
     """``rendered(answers)`` -> the project directory, rendered once per worker."""
     return RenderCache(template_snapshot, tmp_path_factory.mktemp("renders"))
+
+
+@pytest.fixture(scope="session")
+def rendered_offering_everything(tmp_path_factory: pytest.TempPathFactory) -> RenderCache:
+    """Like ``rendered``, from a template that also offers the choices under
+    construction (tests/unoffered.py)."""
+    template = snapshot_offering_everything(tmp_path_factory.mktemp("offering") / "template")
+    return RenderCache(template, tmp_path_factory.mktemp("offering-renders"))
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from jinja2 import Environment, StrictUndefined, Template, meta
 
 from extensions.context import derive
 from tests.combinations import COPIER_YML, TEMPLATE_ROOT, Axis, Row, load_axes, normalize
-from tests.golden import CANONICAL, GOLDEN_ROOT, VOLATILE
+from tests.golden import GOLDEN, GOLDEN_ROOT, VOLATILE
 from tests.unoffered import offering
 
 TEMPLATE = TEMPLATE_ROOT / "template"
@@ -149,11 +149,11 @@ def test_every_destination_has_one_source_in_every_combination(tmp_path: Path) -
     assert not problems, next(iter(problems.items()))
 
 
-@pytest.mark.parametrize("name", sorted(CANONICAL))
+@pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_paths_are_rendered_as_copier_renders_them(name: str) -> None:
     """The names this test computes are the files of the golden renders."""
     answers = {axis.name: axis.default for axis in load_axes()}
-    answers.update(CANONICAL[name])
+    answers.update(GOLDEN[name])
     context = path_context({**answers, "package_name": "acme_orders"})
     golden = GOLDEN_ROOT / name
     files = {path.relative_to(golden).as_posix() for path in golden.rglob("*") if path.is_file()}

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.golden import CANONICAL, GOLDEN_ROOT, differences, tree
+from tests.golden import GOLDEN, GOLDEN_ROOT, differences, tree
 from tests.rendering import RenderCache
 
 pytestmark = pytest.mark.render
 
 
-@pytest.mark.parametrize("name", list(CANONICAL))
-def test_golden_render_is_current(rendered: RenderCache, name: str) -> None:
-    problems = differences(tree(GOLDEN_ROOT / name), tree(rendered(CANONICAL[name])))
+@pytest.mark.parametrize("name", list(GOLDEN))
+def test_golden_render_is_current(rendered_offering_everything: RenderCache, name: str) -> None:
+    render = rendered_offering_everything(GOLDEN[name])
+    problems = differences(tree(GOLDEN_ROOT / name), tree(render))
 
     assert not problems, (
         "\n".join(problems) + "\nrefresh with `uv run python -m tests.golden` and review the diff"

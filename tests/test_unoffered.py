@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests import gates
+from tests.combinations import default_answers
 from tests.contract import drive_contract
 from tests.project_runner import (
     ProjectRun,
@@ -25,7 +27,6 @@ from tests.project_runner import (
 )
 from tests.rendering import RenderCache
 from tests.services import require_service
-from tests.unoffered import snapshot_offering_everything
 
 pytestmark = pytest.mark.project
 
@@ -52,15 +53,11 @@ def _id(answers: dict[str, object]) -> str:
     return "-".join(str(answers[key]) for key in ("framework", "database", "auth"))
 
 
-@pytest.fixture(scope="module")
-def offering(tmp_path_factory: pytest.TempPathFactory) -> RenderCache:
-    template = snapshot_offering_everything(tmp_path_factory.mktemp("offering") / "template")
-    return RenderCache(template, tmp_path_factory.mktemp("unoffered-renders"))
-
-
 @pytest.fixture(scope="module", params=UNOFFERED_PROJECTS, ids=_id)
 def project(
-    request: pytest.FixtureRequest, offering: RenderCache, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    rendered_offering_everything: RenderCache,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ProjectRun]:
     answers: dict[str, object] = request.param
     if answers["database"] != "sqlite":
@@ -68,10 +65,28 @@ def project(
     if answers.get("cache") == "redis":
         require_service("redis")
     workdir = tmp_path_factory.mktemp(_id(answers))
-    source = Path(shutil.copytree(offering(answers), workdir / "project", symlinks=True))
+    source = Path(
+        shutil.copytree(rendered_offering_everything(answers), workdir / "project", symlinks=True)
+    )
     run = ProjectRun(source, answers)
     run.sync()
     yield run
+
+
+@pytest.mark.parametrize("answers", UNOFFERED_PROJECTS, ids=_id)
+def test_render_passes_every_gate(
+    rendered_offering_everything: RenderCache, answers: dict[str, object]
+) -> None:
+    """The render tier's gates (leftover Jinja, imports, Dockerfile, Compose,
+    workflow, ...), and the schema gates, on each choice under construction."""
+    render = rendered_offering_everything(answers)
+    problems = [
+        problem
+        for name in gates.gates_for({**default_answers(), **answers})
+        for problem in gates.PROJECT_GATES[name](render)
+    ]
+    problems += gates.compose_schema(render) + gates.workflow_schema(render)
+    assert not problems, "\n".join(problems)
 
 
 def test_checks_pass(project: ProjectRun) -> None:
