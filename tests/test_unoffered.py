@@ -9,6 +9,7 @@ the same contract driver as every offered framework (tests/contract.py).
 from __future__ import annotations
 
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,3 +113,66 @@ def test_service_keeps_the_contract(project: ProjectRun) -> None:
             httpx.Client(base_url=base_url, timeout=10, headers=client_headers()) as client,
         ):
             drive_contract(client, auth=project.answers["auth"] == "jwt")
+
+
+DJANGO_PROJECTS = [answers for answers in UNOFFERED_PROJECTS if answers["framework"] == "django"]
+PRODUCTION = {
+    "ENVIRONMENT": "production",
+    "SECRET_KEY": "a-production-secret-that-is-long-and-random-0123456789",
+    "CORS_ORIGINS": "https://app.example.com",
+    "ALLOWED_HOSTS": "api.example.com",
+}
+
+
+def _deploy_check(project: ProjectRun) -> subprocess.CompletedProcess[str]:
+    env = project.service_env(project.default_database_url(), **PRODUCTION)
+    return project.run(
+        project.slug, "manage", "check", "--deploy", "--fail-level", "WARNING", env=env
+    )
+
+
+def _migrations_check(project: ProjectRun) -> subprocess.CompletedProcess[str]:
+    env = project.service_env(project.default_database_url(), ENVIRONMENT="development")
+    return project.run(project.slug, "manage", "makemigrations", "--check", "--dry-run", env=env)
+
+
+@pytest.mark.parametrize("project", DJANGO_PROJECTS[:1], ids=_id, indirect=True)
+def test_django_deploy_check_passes_in_production(project: ProjectRun) -> None:
+    result = _deploy_check(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("project", DJANGO_PROJECTS[:1], ids=_id, indirect=True)
+def test_django_migrations_match_the_models(project: ProjectRun) -> None:
+    result = _migrations_check(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.gates
+@pytest.mark.parametrize("project", DJANGO_PROJECTS[:1], ids=_id, indirect=True)
+def test_deploy_check_catches_debug_forced_on(
+    project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    broken = project.broken_copy(
+        tmp_path_factory.mktemp("debug-on"), "config/settings.py", "DEBUG = False", "DEBUG = True"
+    )
+    result = _deploy_check(broken)
+    assert result.returncode != 0
+    assert "security.W018" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+@pytest.mark.gates
+@pytest.mark.parametrize("project", DJANGO_PROJECTS[:1], ids=_id, indirect=True)
+def test_migrations_check_catches_a_model_change(
+    project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    broken = project.broken_copy(
+        tmp_path_factory.mktemp("unmigrated"),
+        "items/models.py",
+        "    created_at = models.DateTimeField(auto_now_add=True)\n",
+        "    created_at = models.DateTimeField(auto_now_add=True)\n"
+        "    priority = models.IntegerField(default=0)\n",
+    )
+    result = _migrations_check(broken)
+    assert result.returncode != 0
+    assert "priority" in result.stdout, result.stdout + result.stderr

@@ -1,4 +1,5 @@
-"""Command line: ``acme-orders serve | migrate | healthcheck``.
+"""Command line: ``acme-orders serve | migrate | healthcheck``, plus the
+framework's own where it has them (Django: ``manage``).
 
 A command that cannot start says why in one line per problem on stderr and
 exits non-zero; it never prints a traceback or a setting's value.
@@ -58,18 +59,30 @@ def healthcheck() -> int:
         return 1
 
 
+def manage(arguments: Sequence[str]) -> int:
+    # Imported here: Django's machinery is of no use to the other commands.
+    from acme_orders.config.manage import django_manage
+
+    return django_manage(arguments)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="acme-orders")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="run the HTTP server")
     commands.add_parser("migrate", help="apply database migrations")
     commands.add_parser("healthcheck", help="probe the local server (for Docker)")
+    manage_parser = commands.add_parser(
+        "manage", help="Django's management commands (as manage.py)", add_help=False
+    )
+    manage_parser.add_argument("arguments", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
 
     commands_by_name: dict[str, Callable[[], int]] = {
         "serve": serve,
         "migrate": migrate,
         "healthcheck": healthcheck,
+        "manage": lambda: manage(args.arguments),
     }
     try:
         return commands_by_name[args.command]()

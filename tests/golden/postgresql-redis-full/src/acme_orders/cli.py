@@ -1,4 +1,5 @@
-"""Command line: ``acme-orders serve | migrate | healthcheck``.
+"""Command line: ``acme-orders serve | migrate | healthcheck``, plus the
+framework's own where it has them (Django: ``manage``).
 
 A command that cannot start says why in one line per problem on stderr and
 exits non-zero; it never prints a traceback or a setting's value.
