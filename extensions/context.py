@@ -174,6 +174,18 @@ def framework_change_error(framework: str, operation: str, destination: object) 
     )
 
 
+def framework_python_error(framework: str, python_version: object) -> str:
+    """Why ``framework`` cannot run on ``python_version``, or "" when it can."""
+    minimum = load_catalog()["framework"].get(framework, {}).get("min_python")
+    if minimum is None or _version(str(python_version)) >= _version(minimum):
+        return ""
+    return f"{framework} needs Python {minimum} or later: choose python_version {minimum} or above."
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(".") if part.isdigit())
+
+
 def as_list(value: Any) -> list[str]:
     """A multiselect answer as a list, also while it is still raw YAML text from --data."""
     if isinstance(value, str):
@@ -469,6 +481,7 @@ class AnswerFilters(Extension):
         environment.filters["email_error"] = email_error
         environment.filters["free_text_error"] = free_text_error
         environment.filters["framework_change_error"] = framework_change_error
+        environment.filters["framework_python_error"] = framework_python_error
         # Every free-text answer written into a file passes through the filter
         # of the file's syntax (gates.unescaped_answers checks the templates).
         environment.filters.update(escaping.FILTERS)

@@ -24,6 +24,7 @@ from tests.project_runner import (
     ServerDatabase,
     client_headers,
     free_port,
+    fuzz_service,
     running_service,
 )
 from tests.rendering import RenderCache
@@ -45,7 +46,9 @@ UNOFFERED_PROJECTS = [
         "database": "mysql",
         "auth": "jwt",
         "cache": "redis",
-        "observability": [],
+        "code_style": "black-isort",
+        "python_version": "3.12",
+        "observability": ["prometheus", "opentelemetry", "sentry"],
     },
 ]
 
@@ -91,8 +94,13 @@ def test_render_passes_every_gate(
 
 
 def test_checks_pass(project: ProjectRun) -> None:
-    project.check("ruff", "format", "--check", ".")
-    project.check("ruff", "check", ".")
+    if project.answers.get("code_style") == "black-isort":
+        project.check("black", "--check", ".")
+        project.check("isort", "--check-only", ".")
+        project.check("flake8")
+    else:
+        project.check("ruff", "format", "--check", ".")
+        project.check("ruff", "check", ".")
     project.check("mypy")
     project.check("lint-imports")
 
@@ -176,3 +184,12 @@ def test_migrations_check_catches_a_model_change(
     result = _migrations_check(broken)
     assert result.returncode != 0
     assert "priority" in result.stdout, result.stdout + result.stderr
+
+
+def test_fuzzing_finds_nothing(project: ProjectRun) -> None:
+    """schemathesis --checks all: no 5xx, and every answer as documented."""
+    with ServerDatabase.for_project(project) as database_url:
+        env = project.service_env(database_url, PORT=str(free_port()))
+        assert project.run(project.slug, "migrate", env=env).returncode == 0
+        with running_service(project, env) as base_url:
+            fuzz_service(base_url, project.answers)

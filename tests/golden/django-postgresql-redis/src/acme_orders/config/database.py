@@ -32,13 +32,14 @@ def database_config(url: str, *, conn_max_age: int) -> dict[str, Any]:
             },
         }
     options: dict[str, Any] = dict(parse_qsl(parts.query))
+    options.setdefault("connect_timeout", 5)
+    test: dict[str, str] = {}
     if parts.scheme == "mysql":
-        # Full Unicode whatever the server default, strict mode for truncation.
+        # Full Unicode whatever the server default, strict mode for truncation,
+        # and the test database made the same way.
         options.setdefault("charset", "utf8mb4")
         options.setdefault("init_command", "SET sql_mode='STRICT_TRANS_TABLES'")
-        options.setdefault("connect_timeout", 5)
-    else:
-        options.setdefault("connect_timeout", 5)
+        test = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
     return {
         "ENGINE": engine,
         "NAME": unquote(parts.path.lstrip("/")),
@@ -49,7 +50,5 @@ def database_config(url: str, *, conn_max_age: int) -> dict[str, Any]:
         "CONN_MAX_AGE": conn_max_age,
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": options,
-        "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
-        if parts.scheme == "mysql"
-        else {},
+        "TEST": test,
     }

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    f"{PACKAGE}.api",
     *account_apps,
     *domain.APPS,
 ]

@@ -4,7 +4,6 @@ someone else's item answers 404 like a missing one."""
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -26,7 +25,9 @@ from acme_orders.items.serializers import (
 
 NOT_FOUND = {404: OpenApiResponse(description="No such item")}
 ITEM_ID = OpenApiParameter(
-    "item_id", OpenApiTypes.INT, OpenApiParameter.PATH, description=f"1 to {MAX_ID}"
+    "item_id",
+    {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    OpenApiParameter.PATH,
 )
 
 
