@@ -9,6 +9,7 @@ import hmac
 import http.server
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -416,3 +417,50 @@ def _refuses_bad_tokens_of(client: httpx.Client, user: dict[str, str], key: str)
     }
     expected = dict.fromkeys(tokens, 401) | {"well-made": 200}
     assert statuses == expected
+
+
+def traces_reach_the_collector(project: ProjectRun) -> None:
+    """With an OTLP endpoint set, request and database spans are exported to it."""
+    with ServerDatabase.for_project(project) as database_url, FakeCollector() as collector:
+        env = project.service_env(
+            database_url,
+            PORT=str(free_port()),
+            OTEL_EXPORTER_OTLP_ENDPOINT=collector.endpoint,
+            # Export within a fraction of a second instead of every 5 s.
+            OTEL_BSP_SCHEDULE_DELAY="100",
+        )
+        assert project.run(project.slug, "migrate", env=env).returncode == 0
+        with served(project, env) as service:
+            base_url = service.base_url
+            headers = client_headers()
+            if project.answers["auth"] == "jwt":
+                with httpx.Client(base_url=base_url, headers=headers) as client:
+                    headers |= log_in(client)
+            httpx.get(f"{base_url}/items", headers=headers, timeout=10)
+            assert collector.wait_for("/v1/traces", b"/items"), collector.bodies
+            assert collector.wait_for("/v1/traces", b"SELECT"), "no database span exported"
+            log = service.log_path.read_text()
+    # The access line of a traced request names its trace.
+    access = [json.loads(line) for line in log.splitlines() if '"path": "/items"' in line]
+    assert access and all(len(line.get("trace_id", "")) == 32 for line in access), access
+
+
+def metrics_add_up_every_worker(project: ProjectRun, multiprocess_dir: Path) -> None:
+    """In multiprocess mode a scrape counts the requests of both workers."""
+    with ServerDatabase.for_project(project) as database_url:
+        env = project.service_env(
+            database_url,
+            PORT=str(free_port()),
+            WEB_CONCURRENCY="2",
+            PROMETHEUS_MULTIPROC_DIR=str(multiprocess_dir),
+        )
+        assert project.run(project.slug, "migrate", env=env).returncode == 0
+        with running_service(project, env) as base_url:
+            for _ in range(20):
+                # A new connection each time, spread over both workers.
+                httpx.get(f"{base_url}/health/live", timeout=10)
+            metrics_url = f"http://127.0.0.1:{env['METRICS_PORT']}/metrics"
+            scrapes = [httpx.get(metrics_url, timeout=10).text for _ in range(3)]
+    pattern = r'http_requests_total\{[^}]*route="/health/live"[^}]*\} (\d+)'
+    counts = [sum(float(n) for n in re.findall(pattern, text)) for text in scrapes]
+    assert all(count >= 20 for count in counts), counts

@@ -11,7 +11,6 @@ seed) that finds no 5xx answer.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import shutil
 import signal
@@ -27,7 +26,6 @@ from tests.contract import PLANTED_DEFECTS, ContractError, Tampering, drive_cont
 from tests.private_services import private_postgres, private_redis
 from tests.project_runner import (
     SHUTDOWN_SECONDS,
-    FakeCollector,
     ProjectRun,
     ServerDatabase,
     client_headers,
@@ -35,8 +33,10 @@ from tests.project_runner import (
     free_port,
     fuzz_service,
     log_in,
+    metrics_add_up_every_worker,
     running_service,
     served,
+    traces_reach_the_collector,
 )
 from tests.services import require_service
 from tests.slow_clients import (
@@ -372,28 +372,7 @@ TRACED_PROJECTS = [p for p in PROJECTS if "opentelemetry" in p.get("observabilit
 @pytest.mark.parametrize("project", TRACED_PROJECTS, ids=_id, indirect=True)
 def test_traces_reach_the_collector(project: ProjectRun) -> None:
     """With an OTLP endpoint set, request and database spans are exported to it."""
-    with ServerDatabase.for_project(project) as database_url, FakeCollector() as collector:
-        env = project.service_env(
-            database_url,
-            PORT=str(free_port()),
-            OTEL_EXPORTER_OTLP_ENDPOINT=collector.endpoint,
-            # Export within a fraction of a second instead of every 5 s.
-            OTEL_BSP_SCHEDULE_DELAY="100",
-        )
-        assert project.run(project.slug, "migrate", env=env).returncode == 0
-        with served(project, env) as service:
-            base_url = service.base_url
-            headers = client_headers()
-            if project.answers["auth"] == "jwt":
-                with httpx.Client(base_url=base_url, headers=headers) as client:
-                    headers |= log_in(client)
-            httpx.get(f"{base_url}/items", headers=headers, timeout=10)
-            assert collector.wait_for("/v1/traces", b"/items"), collector.bodies
-            assert collector.wait_for("/v1/traces", b"SELECT"), "no database span exported"
-            log = service.log_path.read_text()
-    # The access line of a traced request names its trace.
-    access = [json.loads(line) for line in log.splitlines() if '"path": "/items"' in line]
-    assert access and all(len(line.get("trace_id", "")) == 32 for line in access), access
+    traces_reach_the_collector(project)
 
 
 METRICS_PROJECTS = [p for p in PROJECTS if "prometheus" in p.get("observability", ["prometheus"])]
@@ -404,23 +383,7 @@ def test_metrics_add_up_every_worker(
     project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """In multiprocess mode a scrape counts the requests of both workers."""
-    with ServerDatabase.for_project(project) as database_url:
-        env = project.service_env(
-            database_url,
-            PORT=str(free_port()),
-            WEB_CONCURRENCY="2",
-            PROMETHEUS_MULTIPROC_DIR=str(tmp_path_factory.mktemp("prometheus")),
-        )
-        assert project.run(project.slug, "migrate", env=env).returncode == 0
-        with running_service(project, env) as base_url:
-            for _ in range(20):
-                # A new connection each time, spread over both workers.
-                httpx.get(f"{base_url}/health/live", timeout=10)
-            metrics_url = f"http://127.0.0.1:{env['METRICS_PORT']}/metrics"
-            scrapes = [httpx.get(metrics_url, timeout=10).text for _ in range(3)]
-    pattern = r'http_requests_total\{[^}]*route="/health/live"[^}]*\} (\d+)'
-    counts = [sum(float(n) for n in re.findall(pattern, text)) for text in scrapes]
-    assert all(count >= 20 for count in counts), counts
+    metrics_add_up_every_worker(project, tmp_path_factory.mktemp("prometheus"))
 
 
 OUTAGE_PROJECTS = [p for p in PROJECTS if p["database"] == "postgresql" and p.get("cache")]

@@ -25,7 +25,9 @@ from tests.project_runner import (
     client_headers,
     free_port,
     fuzz_service,
+    metrics_add_up_every_worker,
     running_service,
+    traces_reach_the_collector,
 )
 from tests.rendering import RenderCache
 from tests.services import require_service
@@ -193,3 +195,19 @@ def test_fuzzing_finds_nothing(project: ProjectRun) -> None:
         assert project.run(project.slug, "migrate", env=env).returncode == 0
         with running_service(project, env) as base_url:
             fuzz_service(base_url, project.answers)
+
+
+OBSERVED = [a for a in UNOFFERED_PROJECTS if "opentelemetry" in a.get("observability", [])]
+
+
+@pytest.mark.parametrize("project", OBSERVED, ids=_id, indirect=True)
+def test_traces_reach_the_collector(project: ProjectRun) -> None:
+    """Request and query spans are exported; access lines carry the trace id."""
+    traces_reach_the_collector(project)
+
+
+@pytest.mark.parametrize("project", OBSERVED, ids=_id, indirect=True)
+def test_metrics_add_up_every_worker(
+    project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    metrics_add_up_every_worker(project, tmp_path_factory.mktemp("prometheus"))
