@@ -70,6 +70,10 @@ class RequestContextMiddleware:
             response["X-Request-ID"] = request_id
             for name, value in headers.items():
                 response.headers.setdefault(name, value)
+            # The access line below records every answer: Django's own
+            # "django.request" line for each 4xx and 5xx would repeat it
+            # (an outage and an unexpected error get their own lines here).
+            response._has_been_logged = True  # type: ignore[attr-defined]
             return response
         finally:
             access_logger.info(
