@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+from acme_orders.http_errors import ERROR_BODY_SCHEMA, ERROR_DESCRIPTIONS
 from acme_orders.logs import request_id_var
 
 # Parts of a validation error that repeat the client's input: a rejected
@@ -26,27 +27,6 @@ _ECHOED = frozenset({"input", "ctx", "url"})
 _UNREADABLE_BODY = "There was an error parsing the body"
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-
-ERROR_BODY_SCHEMA: dict[str, Any] = {
-    "title": "ErrorBody",
-    "type": "object",
-    "required": ["detail"],
-    "properties": {
-        "detail": {
-            "anyOf": [
-                {"type": "string"},
-                {"type": "array", "items": {"type": "object"}},
-            ]
-        },
-        "request_id": {"anyOf": [{"type": "string"}, {"type": "null"}]},
-    },
-}
-ERROR_DESCRIPTIONS = {
-    "401": "Missing, invalid or expired token",
-    "413": "Request body too large",
-    "422": "Invalid request",
-    "503": "A dependency is unavailable; retry after Retry-After seconds",
-}
 
 
 def error_response(

@@ -23,8 +23,6 @@ def outage_of(error: BaseException) -> str | None:
 
 
 logger = logging.getLogger(__name__)
-# Seconds a client is asked to wait (Retry-After) after a 503 for an outage.
-OUTAGE_RETRY_AFTER_SECONDS = 5
 # During an outage every request fails the same way: one line per resource
 # in each such period says so, with the count of failures since the last.
 OUTAGE_LOG_PERIOD_SECONDS = 10.0

@@ -26,6 +26,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from acme_orders.api.fields import CODE_TYPES
+from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS
 from acme_orders.logs import request_id_var
 
 logger = logging.getLogger("acme_orders.errors")
@@ -98,9 +99,6 @@ class TooManyAttempts(exceptions.APIException):
 class DependencyUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = "Temporarily unavailable; try again shortly"
-
-
-OUTAGE_RETRY_AFTER_SECONDS = 5
 
 
 def allowed_methods(view: Any) -> list[str]:

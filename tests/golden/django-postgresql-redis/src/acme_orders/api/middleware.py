@@ -16,8 +16,9 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
-from acme_orders.api.errors import OUTAGE_RETRY_AFTER_SECONDS, error_response
+from acme_orders.api.errors import error_response
 from acme_orders.api.outages import outage_of
+from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS
 from acme_orders.logs import request_id_var
 from acme_orders.settings import Environment
 

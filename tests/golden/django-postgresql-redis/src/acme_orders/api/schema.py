@@ -15,27 +15,7 @@ from drf_spectacular.openapi import AutoSchema
 
 from acme_orders.accounts.authentication import BearerTokenAuthentication
 from acme_orders.api.fields import StrictCharField, StrictSerializer
-
-ERROR_BODY_SCHEMA: dict[str, Any] = {
-    "title": "ErrorBody",
-    "type": "object",
-    "required": ["detail"],
-    "properties": {
-        "detail": {
-            "anyOf": [
-                {"type": "string"},
-                {"type": "array", "items": {"type": "object"}},
-            ]
-        },
-        "request_id": {"anyOf": [{"type": "string"}, {"type": "null"}]},
-    },
-}
-ERROR_DESCRIPTIONS = {
-    "401": "Missing, invalid or expired token",
-    "413": "Request body too large",
-    "422": "Invalid request",
-    "503": "A dependency is unavailable; retry after Retry-After seconds",
-}
+from acme_orders.http_errors import ERROR_BODY_SCHEMA, ERROR_DESCRIPTIONS
 
 
 class BearerTokenScheme(  # type: ignore[no-untyped-call]
