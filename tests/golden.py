@@ -41,9 +41,10 @@ CANONICAL: dict[str, dict[str, object]] = {
         "python_version": "3.11",
     },
 }
-# Choices under construction (tests/unoffered.py), rendered from a copier.yml
-# that offers them; no release has them, so no update test takes them.
-UNOFFERED_CANONICAL: dict[str, dict[str, object]] = {
+# Combinations of choices newer than the last recorded release (CHANGELOG.md):
+# no release can render them, so the update tests start from the others.
+# They join CANONICAL once a release offers their choices.
+UNRELEASED_CANONICAL: dict[str, dict[str, object]] = {
     "django-postgresql-redis": {
         "framework": "django",
         "database": "postgresql",
@@ -51,7 +52,7 @@ UNOFFERED_CANONICAL: dict[str, dict[str, object]] = {
         "observability": ["prometheus", "opentelemetry", "sentry"],
     },
 }
-GOLDEN = {**CANONICAL, **UNOFFERED_CANONICAL}
+GOLDEN = {**CANONICAL, **UNRELEASED_CANONICAL}
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -1,11 +1,14 @@
 """Project tier: install rendered projects, run their own checks, boot and drive them.
 
-For each database x auth pair (spreading the other answers across the six),
-the rendered project must install with uv, pass mypy and its linters, pass its
-own test suite against the real database (and Redis), and then serve HTTP in
-production mode: probes, metrics, register, login, a CRUD round trip, and
-another user's item refused, and a bounded fuzz run (schemathesis, fixed
-seed) that finds no 5xx answer.
+For each framework x database x auth triple (spreading the other answers
+across them), the rendered project must install with uv, pass mypy, its
+linters and its layering contract, pass its own test suite against the real
+database (and Redis), and then serve HTTP in production mode: the contract
+driver (tests/contract.py: a client cannot tell the frameworks apart),
+metrics, the refusal of bad tokens, a bounded schemathesis run (``--checks
+all``, fixed seed) that finds nothing, and slow or oversized requests
+refused. Start-up, shutdown, outages and shared limits run on one project of
+each framework; the gates plant a defect and see it caught.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import json
 import secrets
 import shutil
 import signal
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -49,9 +53,10 @@ from tests.slow_clients import (
 
 pytestmark = pytest.mark.project
 
-# database x auth, each pair once; the other answers vary so that every
-# Python version, both code styles, Redis and every observability choice run.
-PROJECTS = [
+# framework x database x auth, each triple once; the other answers vary so
+# that every Python version, both code styles, Redis and every observability
+# choice run with each framework.
+FASTAPI_PROJECTS: list[dict[str, object]] = [
     {"database": "sqlite", "auth": "jwt"},
     {
         "database": "sqlite",
@@ -83,10 +88,58 @@ PROJECTS = [
         "observability": ["sentry"],
     },
 ]
+# Django needs Python 3.12 or later.
+DJANGO_PROJECTS: list[dict[str, object]] = [
+    {"framework": "django", "database": "sqlite", "auth": "jwt"},
+    {
+        "framework": "django",
+        "database": "sqlite",
+        "auth": "none",
+        "python_version": "3.12",
+        "code_style": "black-isort",
+        "observability": [],
+        "ci": "none",
+    },
+    {
+        "framework": "django",
+        "database": "postgresql",
+        "auth": "jwt",
+        "cache": "redis",
+        "observability": ["prometheus", "opentelemetry", "sentry"],
+    },
+    {
+        "framework": "django",
+        "database": "postgresql",
+        "auth": "none",
+        "cache": "redis",
+        "observability": [],
+    },
+    {
+        "framework": "django",
+        "database": "mysql",
+        "auth": "jwt",
+        "cache": "redis",
+        "code_style": "black-isort",
+        "python_version": "3.12",
+        "observability": ["opentelemetry"],
+    },
+    {"framework": "django", "database": "mysql", "auth": "none", "observability": ["sentry"]},
+]
+PROJECTS = FASTAPI_PROJECTS + DJANGO_PROJECTS
+# One project of each framework, for what each framework's server and web
+# layer must do alike (start-up, shutdown, the database going away).
+FIRST_OF_EACH_FRAMEWORK = [FASTAPI_PROJECTS[0], DJANGO_PROJECTS[0]]
 
 
 def _id(answers: dict[str, object]) -> str:
-    return f"{answers['database']}-{answers['auth']}"
+    return f"{answers.get('framework', 'fastapi')}-{answers['database']}-{answers['auth']}"
+
+
+def first_per_framework(projects: list[dict[str, object]]) -> list[dict[str, object]]:
+    firsts: dict[object, dict[str, object]] = {}
+    for answers in projects:
+        firsts.setdefault(answers.get("framework", "fastapi"), answers)
+    return list(firsts.values())
 
 
 @pytest.fixture(scope="module", params=PROJECTS, ids=_id)
@@ -194,7 +247,7 @@ def test_unsafe_production_settings_are_refused_without_a_secret(
     assert not [piece for piece in pieces if piece in output], output
 
 
-SERVER_DATABASE_PROJECTS = [p for p in PROJECTS if p["database"] != "sqlite"][:1]
+SERVER_DATABASE_PROJECTS = first_per_framework([p for p in PROJECTS if p["database"] != "sqlite"])
 
 
 @pytest.mark.parametrize("project", SERVER_DATABASE_PROJECTS, ids=_id, indirect=True)
@@ -208,7 +261,7 @@ def test_migrate_without_a_database_says_so_in_one_line(project: ProjectRun) -> 
     assert len(lines) == 1 and "DATABASE_URL" in lines[0], result.stderr
 
 
-@pytest.mark.parametrize("project", PROJECTS[:1], ids=_id, indirect=True)
+@pytest.mark.parametrize("project", FIRST_OF_EACH_FRAMEWORK, ids=_id, indirect=True)
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_failed_start_exits_non_zero(project: ProjectRun, workers: str) -> None:
     """A worker that cannot start stops the service with a failure, quickly.
@@ -224,7 +277,7 @@ def test_a_failed_start_exits_non_zero(project: ProjectRun, workers: str) -> Non
     assert result.returncode != 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
-@pytest.mark.parametrize("project", PROJECTS[:1], ids=_id, indirect=True)
+@pytest.mark.parametrize("project", FIRST_OF_EACH_FRAMEWORK, ids=_id, indirect=True)
 def test_shutdown_drains_then_stops_listening_then_finishes(project: ProjectRun) -> None:
     """SIGTERM: readiness fails first, then the listener closes, then in-flight work ends."""
     with ServerDatabase.for_project(project) as database_url:
@@ -254,7 +307,9 @@ def test_shutdown_drains_then_stops_listening_then_finishes(project: ProjectRun)
     assert answer.startswith(b"HTTP/1.1 201") or answer.startswith(b"HTTP/1.1 401"), answer
 
 
-SHARED_LIMIT_PROJECTS = [p for p in PROJECTS if p["auth"] == "jwt" and p.get("cache") == "redis"]
+SHARED_LIMIT_PROJECTS = first_per_framework(
+    [p for p in PROJECTS if p["auth"] == "jwt" and p.get("cache") == "redis"]
+)
 
 
 @pytest.mark.parametrize("project", SHARED_LIMIT_PROJECTS, ids=_id, indirect=True)
@@ -283,7 +338,7 @@ def test_login_limit_holds_across_workers(project: ProjectRun) -> None:
 
 
 @pytest.mark.gates
-@pytest.mark.parametrize("project", PROJECTS[:1], ids=_id, indirect=True)
+@pytest.mark.parametrize("project", FASTAPI_PROJECTS[:1], ids=_id, indirect=True)
 def test_contract_driver_catches_each_planted_deviation(project: ProjectRun) -> None:
     """The same service, its answers changed on the way back one way at a time."""
     with ServerDatabase.for_project(project) as database_url:
@@ -303,7 +358,7 @@ def test_contract_driver_catches_each_planted_deviation(project: ProjectRun) -> 
 
 
 @pytest.mark.gates
-@pytest.mark.parametrize("project", PROJECTS[:1], ids=_id, indirect=True)
+@pytest.mark.parametrize("project", FASTAPI_PROJECTS[:1], ids=_id, indirect=True)
 def test_fuzzing_catches_a_server_error(
     project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -331,7 +386,7 @@ def test_fuzzing_catches_a_server_error(
 
 
 @pytest.mark.gates
-@pytest.mark.parametrize("project", PROJECTS[:1], ids=_id, indirect=True)
+@pytest.mark.parametrize("project", FASTAPI_PROJECTS[:1], ids=_id, indirect=True)
 def test_type_check_catches_a_type_error(
     project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -347,7 +402,7 @@ def test_type_check_catches_a_type_error(
 
 
 @pytest.mark.gates
-@pytest.mark.parametrize("project", PROJECTS[:1], ids=_id, indirect=True)
+@pytest.mark.parametrize("project", FASTAPI_PROJECTS[:1], ids=_id, indirect=True)
 def test_layering_catches_a_web_import(
     project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -378,7 +433,7 @@ def test_traces_reach_the_collector(project: ProjectRun) -> None:
 METRICS_PROJECTS = [p for p in PROJECTS if "prometheus" in p.get("observability", ["prometheus"])]
 
 
-@pytest.mark.parametrize("project", METRICS_PROJECTS[:1], ids=_id, indirect=True)
+@pytest.mark.parametrize("project", first_per_framework(METRICS_PROJECTS), ids=_id, indirect=True)
 def test_metrics_add_up_every_worker(
     project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -386,7 +441,9 @@ def test_metrics_add_up_every_worker(
     metrics_add_up_every_worker(project, tmp_path_factory.mktemp("prometheus"))
 
 
-OUTAGE_PROJECTS = [p for p in PROJECTS if p["database"] == "postgresql" and p.get("cache")]
+OUTAGE_PROJECTS = [
+    p for p in PROJECTS if p["database"] == "postgresql" and p["auth"] == "jwt" and p.get("cache")
+]
 
 
 @pytest.mark.parametrize("project", OUTAGE_PROJECTS, ids=_id, indirect=True)
@@ -483,3 +540,67 @@ def seconds_until(request: Callable[[], httpx.Response], limit: float = 30) -> f
             return time.monotonic() - started
         time.sleep(0.1)
     return limit
+
+
+# Django's own gates: the production settings pass `check --deploy`, and the
+# shipped migrations match the models; each catches its planted defect.
+DJANGO_PRODUCTION = {
+    "ENVIRONMENT": "production",
+    "SECRET_KEY": "a-production-secret-that-is-long-and-random-0123456789",
+    "CORS_ORIGINS": "https://app.example.com",
+    "ALLOWED_HOSTS": "api.example.com",
+}
+
+
+def _deploy_check(project: ProjectRun) -> subprocess.CompletedProcess[str]:
+    env = project.service_env(project.default_database_url(), **DJANGO_PRODUCTION)
+    return project.run(
+        project.slug, "manage", "check", "--deploy", "--fail-level", "WARNING", env=env
+    )
+
+
+def _migrations_check(project: ProjectRun) -> subprocess.CompletedProcess[str]:
+    env = project.service_env(project.default_database_url(), ENVIRONMENT="development")
+    return project.run(project.slug, "manage", "makemigrations", "--check", "--dry-run", env=env)
+
+
+@pytest.mark.parametrize("project", DJANGO_PROJECTS[:1], ids=_id, indirect=True)
+def test_django_deploy_check_passes_in_production(project: ProjectRun) -> None:
+    result = _deploy_check(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("project", DJANGO_PROJECTS[:1], ids=_id, indirect=True)
+def test_django_migrations_match_the_models(project: ProjectRun) -> None:
+    result = _migrations_check(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.gates
+@pytest.mark.parametrize("project", DJANGO_PROJECTS[:1], ids=_id, indirect=True)
+def test_deploy_check_catches_debug_forced_on(
+    project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    broken = project.broken_copy(
+        tmp_path_factory.mktemp("debug-on"), "config/settings.py", "DEBUG = False", "DEBUG = True"
+    )
+    result = _deploy_check(broken)
+    assert result.returncode != 0
+    assert "security.W018" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+@pytest.mark.gates
+@pytest.mark.parametrize("project", DJANGO_PROJECTS[:1], ids=_id, indirect=True)
+def test_migrations_check_catches_a_model_change(
+    project: ProjectRun, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    broken = project.broken_copy(
+        tmp_path_factory.mktemp("unmigrated"),
+        "items/models.py",
+        "    created_at = models.DateTimeField(auto_now_add=True)\n",
+        "    created_at = models.DateTimeField(auto_now_add=True)\n"
+        "    priority = models.IntegerField(default=0)\n",
+    )
+    result = _migrations_check(broken)
+    assert result.returncode != 0
+    assert "priority" in result.stdout, result.stdout + result.stderr

@@ -24,7 +24,7 @@ import yaml
 
 from tests.combinations import COPIER_YML, TEMPLATE_ROOT, to_copier_data
 from tests.gitrepo import commit_all, conflicts, git, init_and_commit
-from tests.golden import CANONICAL, differences, tree
+from tests.golden import GOLDEN, differences, tree
 from tests.releases import TemplateHistory
 from tests.rendering import render
 
@@ -130,7 +130,7 @@ def test_update_keeps_user_files_and_brings_template_changes(
     assert git(project, "status", "--porcelain", "--", "README.md", PACKAGE + "/domain.py") == ""
 
 
-@pytest.mark.parametrize("answers", list(CANONICAL.values()), ids=list(CANONICAL))
+@pytest.mark.parametrize("answers", list(GOLDEN.values()), ids=list(GOLDEN))
 def test_floor_copier_renders_what_the_pinned_one_renders(
     answers: dict[str, object], template_snapshot: Path, tmp_path: Path
 ) -> None:

@@ -1,8 +1,14 @@
 """The error body of the HTTP contract, the same for every framework: how it
-is documented in the OpenAPI schema, and how long a 503 for an outage asks
-the client to wait (Retry-After)."""
+is documented in the OpenAPI schema, how long a 503 for an outage asks the
+client to wait (Retry-After), and the 408 a server sends a client too slow
+to send its request."""
 
+import json
+import logging
+import os
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 ERROR_BODY_SCHEMA: dict[str, Any] = {
     "title": "ErrorBody",
@@ -27,3 +33,23 @@ ERROR_DESCRIPTIONS = {
 
 # Seconds a client is asked to wait (Retry-After) after a 503 for an outage.
 OUTAGE_RETRY_AFTER_SECONDS = 5
+
+
+def request_timeout_response() -> bytes:
+    """A 408 like every other error: a JSON body and header with a request id.
+
+    The request never reached the app (and its access log), so the id is
+    logged here, for a client that reports it.
+    """
+    request_id = os.urandom(16).hex()
+    body = json.dumps({"detail": "Request sent too slow", "request_id": request_id})
+    logger.info(
+        "request sent too slow", extra={"request_id": request_id, "status": 408}
+    )
+    return (
+        b"HTTP/1.1 408 Request Timeout\r\n"
+        b"content-type: application/json\r\n"
+        b"content-length: %d\r\n"
+        b"x-request-id: %s\r\n"
+        b"connection: close\r\n\r\n%s"
+    ) % (len(body), request_id.encode(), body.encode())

@@ -11,6 +11,8 @@ finish the requests in flight.
 """
 
 import logging
+import socket
+import threading
 import time
 from typing import Any
 
@@ -18,11 +20,14 @@ from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 from gunicorn.arbiter import Arbiter
 from gunicorn.config import Config
+from gunicorn.http.message import Request
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from acme_orders import lifecycle
+from acme_orders.http_errors import request_timeout_response
 from acme_orders.lifecycle import run_key
 from acme_orders.observability import LISTEN_PORTS
-from acme_orders.settings import Settings
+from acme_orders.settings import Settings, get_settings
 
 THREADS_PER_WORKER = 4
 # Seconds a worker may spend on one request before it is restarted.
@@ -42,6 +47,70 @@ class JsonLogs(glogging.Logger):
 logger = logging.getLogger(__name__)
 
 
+class GuardedThreadWorker(ThreadWorker):
+    """gunicorn's threaded worker, with deadlines for slow clients and a
+    listener that closes as soon as the worker stops.
+
+    A client gets REQUEST_HEADER_TIMEOUT_SECONDS, from the moment a thread
+    takes its connection, to send a request's headers: past that it gets a
+    408 and the connection is closed, so a client that trickles its headers
+    cannot hold a thread. Each read of the body then waits at most
+    REQUEST_BODY_TIMEOUT_SECONDS for data (Django reports a read that timed
+    out as UnreadablePostError, answered 408 by api/errors.py).
+    """
+
+    def init_process(self) -> None:
+        settings = get_settings()
+        self.header_seconds = settings.request_header_timeout_seconds
+        self.body_seconds = settings.request_body_timeout_seconds
+        # Connections whose thread waits for a request's headers, with the
+        # moment it stops waiting; the main loop enforces it.
+        self.awaiting_headers: dict[TConn, float] = {}
+        self.deadlines = threading.Lock()
+        super().init_process()
+
+    def handle(self, conn: TConn) -> bool:
+        with self.deadlines:
+            self.awaiting_headers[conn] = time.monotonic() + self.header_seconds
+        try:
+            return super().handle(conn)
+        finally:
+            with self.deadlines:
+                self.awaiting_headers.pop(conn, None)
+
+    def handle_request(self, req: Request, conn: TConn) -> bool:
+        with self.deadlines:
+            if self.awaiting_headers.pop(conn, None) is None:
+                return False  # too late: the 408 is sent already
+        conn.sock.settimeout(self.body_seconds)
+        return bool(super().handle_request(req, conn))
+
+    def murder_pending(self) -> None:
+        """Also answer 408 to the connections past their header deadline."""
+        super().murder_pending()
+        now = time.monotonic()
+        with self.deadlines:
+            late = [c for c, end in self.awaiting_headers.items() if end <= now]
+            for conn in late:
+                del self.awaiting_headers[conn]
+        for conn in late:
+            try:
+                conn.sock.sendall(request_timeout_response())
+                # The thread blocked reading the rest sees the end and lets go.
+                conn.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # the client left already
+
+    def set_accept_enabled(self, enabled: bool | None) -> None:
+        super().set_accept_enabled(enabled)
+        if not enabled and not self.alive:
+            # Stopping: while in-flight requests finish, a listener left open
+            # would queue new connections that nobody accepts. Closed in
+            # every process, it refuses them at once.
+            for listener in self.sockets:
+                listener.close()
+
+
 class Server(BaseApplication):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -59,7 +128,7 @@ class Server(BaseApplication):
                 )
             ],
             "workers": settings.web_concurrency,
-            "worker_class": "gthread",
+            "worker_class": GuardedThreadWorker,
             "threads": THREADS_PER_WORKER,
             "timeout": WORKER_TIMEOUT_SECONDS,
             # In-flight requests get this long to finish after SIGTERM.

@@ -17,7 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS
 from acme_orders.logs import request_id_var
-from acme_orders.resources import outage_of, report_outage
+from acme_orders.outage_log import report_outage
+from acme_orders.resources import outage_of
 
 access_logger = logging.getLogger("acme_orders.access")
 error_logger = logging.getLogger("acme_orders.errors")

@@ -10,7 +10,6 @@ others and exits non-zero, so an orchestrator sees a failed start.
 """
 
 import asyncio
-import json
 import logging
 import multiprocessing
 import os
@@ -25,6 +24,7 @@ from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from acme_orders import lifecycle, observability
+from acme_orders.http_errors import request_timeout_response
 from acme_orders.logs import configure_logging
 from acme_orders.settings import Settings, get_settings
 
@@ -36,26 +36,6 @@ logger = logging.getLogger(__name__)
 GRACEFUL_SHUTDOWN_SECONDS = 20
 # Exit statuses of a worker that could not start (app import, lifespan).
 FAILED_START = frozenset({1, STARTUP_FAILURE})
-
-
-def request_timeout_response() -> bytes:
-    """A 408 like every other error: a JSON body and header with a request id.
-
-    The request never reached the app (and its access log), so the id is
-    logged here, for a client that reports it.
-    """
-    request_id = os.urandom(16).hex()
-    body = json.dumps({"detail": "Request sent too slow", "request_id": request_id})
-    logger.info(
-        "request sent too slow", extra={"request_id": request_id, "status": 408}
-    )
-    return (
-        b"HTTP/1.1 408 Request Timeout\r\n"
-        b"content-type: application/json\r\n"
-        b"content-length: %d\r\n"
-        b"x-request-id: %s\r\n"
-        b"connection: close\r\n\r\n%s"
-    ) % (len(body), request_id.encode(), body.encode())
 
 
 class GuardedHttpProtocol(HttpToolsProtocol):

@@ -21,6 +21,7 @@ from rest_framework.throttling import BaseThrottle
 from acme_orders.api.errors import DependencyUnavailable
 from acme_orders.api.middleware import client_address
 from acme_orders.api.outages import outage_of
+from acme_orders.outage_log import report_outage
 
 # A client may make this many times the per-account login attempts in total.
 CLIENT_LIMIT_FACTOR = 4
@@ -40,6 +41,7 @@ def hit(key: str, window_seconds: int) -> int:
     except Exception as error:
         if outage_of(error) is None:
             raise
+        report_outage("rate-limit store", error)
         raise DependencyUnavailable from error
     raise DependencyUnavailable
 

@@ -14,17 +14,22 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    UnreadablePostError,
+)
 
 from acme_orders.api.errors import error_response
 from acme_orders.api.outages import outage_of
 from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS
 from acme_orders.logs import request_id_var
+from acme_orders.outage_log import report_outage
 from acme_orders.settings import Environment
 
 access_logger = logging.getLogger("acme_orders.access")
 error_logger = logging.getLogger("acme_orders.errors")
-outage_logger = logging.getLogger("acme_orders.resources")
 
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 SECURITY_HEADERS = {
@@ -94,13 +99,14 @@ class RequestContextMiddleware:
         """A view's unexpected error: 503 for an outage, else a JSON 500."""
         if isinstance(exception, RequestDataTooBig):
             return too_large()
+        if isinstance(exception, UnreadablePostError):
+            # The body stalled past REQUEST_BODY_TIMEOUT_SECONDS (server.py).
+            return error_response(408, "Request sent too slow", {"Connection": "close"})
         dependency = outage_of(exception)
         if dependency is not None:
-            outage_logger.warning(
-                "%s unavailable",
-                dependency,
-                extra={"dependency": dependency, "error": type(exception).__name__},
-            )
+            # An outage is not a bug: one short line (see report_outage)
+            # rather than a traceback per request.
+            report_outage(dependency, exception)
             return error_response(
                 503,
                 f"The {dependency} is unavailable; try again shortly",

@@ -16,7 +16,7 @@ from acme_orders.auth.ratelimit import (
 from acme_orders.auth.security import read_access_token
 from acme_orders.dependencies import AppRuntime, Session
 from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS
-from acme_orders.resources import report_outage
+from acme_orders.outage_log import report_outage
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login")
 
