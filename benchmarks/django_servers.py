@@ -21,7 +21,9 @@ under:
 next to the floors under the same server: django_mini.py (one JSON view, no
 middleware) for /health/live, and bare_wsgi_items.py (bare WSGI, psycopg and
 PyJWT, the same rows and token; under uvicorn through its WSGI interface) for
-the item read and for the server's own floor on /health/live. Then, once per
+the item read and for the server's own floor on /health/live; drf_items.py
+(one DRF view on the Django ORM, no template code) splits the item read into
+what the framework costs and what the template adds. Then, once per
 server, what it does with requests in flight on SIGTERM (django_mini.py's
 /slow view: 3 requests of 2 s and one idle keep-alive connection).
 
@@ -77,6 +79,8 @@ PACKAGE = "acme_orders"
 LIVE = "/health/live"
 ITEM = "/items/{id}"
 SERVICE, MINI, BARE = "service", "Django one-view", "bare WSGI"
+# The item read on DRF and the ORM alone (drf_items.py): what the framework costs.
+DRF = "Django+DRF"
 GTHREAD, SYNC, GRANIAN, GRANIAN4, UVICORN, UVICORN0 = (
     "gunicorn gthread",
     "gunicorn sync",
@@ -86,7 +90,7 @@ GTHREAD, SYNC, GRANIAN, GRANIAN4, UVICORN, UVICORN0 = (
     "uvicorn CONN_MAX_AGE=0",
 )
 SERVERS = [GTHREAD, SYNC, GRANIAN, GRANIAN4, UVICORN, UVICORN0]
-APPS = {SERVICE: (LIVE, ITEM), MINI: (LIVE,), BARE: (LIVE, ITEM)}
+APPS = {SERVICE: (LIVE, ITEM), MINI: (LIVE,), BARE: (LIVE, ITEM), DRF: (ITEM,)}
 # The service alone, with database connections closed after each request
 # (DATABASE_CONN_MAX_AGE=0, what Django advises under ASGI); its floors are
 # uvicorn's.
@@ -306,11 +310,13 @@ class Subject:
             SERVICE: f"{PACKAGE}.config.wsgi:application",
             MINI: "django_mini:application",
             BARE: "bare_wsgi_items:application",
+            DRF: "drf_items:application",
         }[app]
         asgi, interface = {
             SERVICE: ("service_asgi:application", "asgi3"),
             MINI: ("django_mini:asgi_application", "asgi3"),
             BARE: ("bare_wsgi_items:application", "wsgi"),
+            DRF: ("drf_items:asgi_application", "asgi3"),
         }[app]
 
         def gunicorn(worker: str) -> Callable[[int], list[str]]:
@@ -380,6 +386,7 @@ def prepare(project: Path, work: Path, admin_url: str) -> dict[str, Any]:
     (scratch / "gunicorn_variant.py").write_text(GUNICORN_VARIANT)
     shutil.copyfile(HERE / "django_mini.py", scratch / "django_mini.py")
     shutil.copyfile(HERE / "bare_wsgi_items.py", scratch / "bare_wsgi_items.py")
+    shutil.copyfile(HERE / "drf_items.py", scratch / "drf_items.py")
     ref_env = {**env, "DATABASE_URL": db.url, "SECRET_KEY": service_env["SECRET_KEY"]}
     return {
         "project": project,
@@ -496,7 +503,7 @@ def bench(args: argparse.Namespace, project: Path, work: Path) -> dict[str, Any]
                         raise RuntimeError(f"{key} answers {body[:300]!r}, the service {expected}")
         log(
             "django-servers: every server answers both endpoints;"
-            " the floor answers the service's JSON"
+            " the floors answer the service's JSON"
         )
 
         order = list(subjects)
@@ -590,6 +597,18 @@ def bench(args: argparse.Namespace, project: Path, work: Path) -> dict[str, Any]
             f"{s}: service item / bare WSGI item, req/s",
             label(s, SERVICE, ITEM),
             label(f, BARE, ITEM),
+            "rps",
+        )
+        add_ratio(
+            f"{s}: Django+DRF item / bare WSGI item, req/s",
+            label(f, DRF, ITEM),
+            label(f, BARE, ITEM),
+            "rps",
+        )
+        add_ratio(
+            f"{s}: service item / Django+DRF item, req/s",
+            label(s, SERVICE, ITEM),
+            label(f, DRF, ITEM),
             "rps",
         )
         add_ratio(

@@ -15,6 +15,9 @@ asserts nothing. Three parts:
           settings as its floors: a one-route FastAPI app for /health/live,
           and for the item read a bare ASGI app doing the same work with
           asyncpg and PyJWT (raw_items.py) on the same database rows.
+  frameworks  the Django flavour measured the same way under its own server
+          (gunicorn gthread, django_servers.py), printed beside FastAPI's
+          serve figures from the same run.
 
 Usage (from the template repository):
     .venv/bin/python benchmarks/run.py [--quick] [--json out.json]
@@ -41,6 +44,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from frameworks import bench_django, report_frameworks
 from green import bench_green, report_green
 from processes import base_env, cache_bytecode_in, exit_on_signal, find_uv, stop_all
 from render import bench_render, report_render
@@ -71,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=["render", "green", "serve"],
+        choices=["render", "green", "serve", "frameworks"],
         help="run only this part (repeatable)",
     )
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
@@ -86,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    parts = args.only or ["render", "green", "serve"]
+    parts = args.only or ["render", "green", "serve", "frameworks"]
     quick = args.quick
     plan = {
         "render_rounds": 3 if quick else 9,
@@ -145,6 +149,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.redis_url,
             )
             reports.append(("3. Serving (one worker, 127.0.0.1)", report_serve(results["serve"])))
+        if "frameworks" in parts:
+            results["django"] = bench_django(
+                work,
+                plan["serve_rounds"],
+                plan["serve_seconds"],
+                plan["serve_warmup_seconds"],
+                args.connections,
+                args.loadgen,
+                args.database_url,
+            )
+            reports.append(
+                (
+                    "4. Frameworks side by side (one worker, 127.0.0.1)",
+                    report_frameworks(results.get("serve"), results["django"]),
+                )
+            )
     finally:
         stop_all()
         if not args.keep:

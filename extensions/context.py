@@ -325,6 +325,9 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             (f"database.{database}", True),
             ("database.sql", is_sql),
             ("database.server", is_server_database),
+            # A pool of connections to a database server, kept by SQLAlchemy
+            # (Django keeps one connection per thread: DATABASE_CONN_MAX_AGE).
+            ("database.pool", is_server_database and orm == "sqlalchemy"),
             ("cache.redis", needs_redis),
             ("cache.none", not needs_redis),
             # The service signs something: tokens, or Django's sessions.

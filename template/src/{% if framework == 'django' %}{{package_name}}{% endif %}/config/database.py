@@ -4,11 +4,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+# PostgreSQL: Django's backend with a health check that needs no round trip
+# (config/postgresql/, rendered for PostgreSQL projects).
+POSTGRESQL = f"{__package__}.postgresql"
 ENGINES = {
     "sqlite": "django.db.backends.sqlite3",
-    "postgresql": "django.db.backends.postgresql",
-    "postgres": "django.db.backends.postgresql",
+    "postgresql": POSTGRESQL,
+    "postgres": POSTGRESQL,
     "mysql": "django.db.backends.mysql",
+    "mariadb": "django.db.backends.mysql",
 }
 
 
@@ -34,7 +38,7 @@ def database_config(url: str, *, conn_max_age: int) -> dict[str, Any]:
     options: dict[str, Any] = dict(parse_qsl(parts.query))
     options.setdefault("connect_timeout", 5)
     test: dict[str, str] = {}
-    if parts.scheme == "mysql":
+    if engine == ENGINES["mysql"]:
         # Full Unicode whatever the server default, strict mode for truncation,
         # and the test database made the same way.
         options.setdefault("charset", "utf8mb4")

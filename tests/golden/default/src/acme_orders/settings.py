@@ -108,7 +108,7 @@ class Settings(BaseSettings):
     # still served, so load balancers stop sending new ones first.
     shutdown_drain_seconds: float = Field(default=5.0, ge=0)
 
-    # Plain URL (postgresql://, mysql://, sqlite:///); db.py picks the driver.
+    # Plain URL (postgresql://, mysql://, sqlite:///); the data layer picks the driver.
     database_url: Annotated[
         str,
         url_check({"sqlite"}, needs_host=False),

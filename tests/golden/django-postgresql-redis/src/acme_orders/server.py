@@ -32,6 +32,10 @@ from acme_orders.settings import Settings, get_settings
 THREADS_PER_WORKER = 4
 # Seconds a worker may spend on one request before it is restarted.
 WORKER_TIMEOUT_SECONDS = 30
+# Seconds the workers get to finish in-flight requests once they stopped
+# listening; with the drain, keep the sum below the orchestrator's grace
+# period (Kubernetes: 30 s by default), as the FastAPI server does.
+GRACEFUL_SHUTDOWN_SECONDS = 20
 
 
 class JsonLogs(glogging.Logger):
@@ -131,8 +135,7 @@ class Server(BaseApplication):
             "worker_class": GuardedThreadWorker,
             "threads": THREADS_PER_WORKER,
             "timeout": WORKER_TIMEOUT_SECONDS,
-            # In-flight requests get this long to finish after SIGTERM.
-            "graceful_timeout": WORKER_TIMEOUT_SECONDS,
+            "graceful_timeout": GRACEFUL_SHUTDOWN_SECONDS,
             "forwarded_allow_ips": settings.forwarded_allow_ips,
             # Access lines come from the request middleware, as JSON.
             "accesslog": None,

@@ -116,15 +116,11 @@ class Settings(BaseSettings):
     # Seconds a database connection is kept for later requests (0: one each).
     database_conn_max_age: int = Field(default=60, ge=0)
 
-    # Plain URL (postgresql://, mysql://, sqlite:///); db.py picks the driver.
+    # Plain URL (postgresql://, mysql://, sqlite:///); the data layer picks the driver.
     database_url: Annotated[
         str,
         url_check({"postgresql", "postgres"}, needs_host=True),
     ] = "postgresql://app:app@localhost:5432/app"
-
-    database_pool_size: int = Field(default=5, ge=1)
-    database_max_overflow: int = Field(default=10, ge=0)
-    database_pool_timeout: float = Field(default=30.0, gt=0)
 
     redis_url: Annotated[
         str,
