@@ -28,6 +28,7 @@ settings.configure(
     INSTALLED_APPS=[],
     MIDDLEWARE=[],
     USE_TZ=True,
+    TIME_ZONE="UTC",
     USE_I18N=False,
     DATABASES={
         "default": {
@@ -56,6 +57,7 @@ import jwt  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.db import models  # noqa: E402
+from django.http import JsonResponse  # noqa: E402
 from django.urls import path  # noqa: E402
 from rest_framework import serializers  # noqa: E402
 from rest_framework.authentication import BaseAuthentication  # noqa: E402
@@ -127,7 +129,12 @@ class ItemView(APIView):
         return Response(ItemSerializer(item).data)
 
 
-urlpatterns = [path("items/<int:item_id>", ItemView.as_view())]
+def live(request):
+    """For the benchmark's readiness wait only."""
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [path("items/<int:item_id>", ItemView.as_view()), path("health/live", live)]
 
 application = get_wsgi_application()
 asgi_application = get_asgi_application()
