@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,51 @@ from tests.rendering import render
 pytestmark = pytest.mark.render
 
 PACKAGE = "src/acme_orders"
-# The FastAPI overlay of the package (DESIGN.md section 4).
-FASTAPI_PACKAGE = "template/src/{% if framework == 'fastapi' %}{{package_name}}{% endif %}"
+
+
+@dataclass(frozen=True)
+class Flavour:
+    """What the update test touches in one framework's render."""
+
+    data: tuple[str, ...]
+    # A template-owned module of the framework's overlay (DESIGN.md section 4),
+    # relative to the overlay, and the change the template makes to it.
+    owned: str
+    owned_old: str
+    owned_new: str
+    # The line of domain.py the user and the template both edit above.
+    domain_line: str
+    # An example file the user deletes.
+    example: str
+
+    @property
+    def framework(self) -> str:
+        return self.data[0].removeprefix("--data=framework=") if self.data else "fastapi"
+
+    @property
+    def overlay(self) -> str:
+        condition = "{% if framework == '" + self.framework + "' %}"
+        return f"template/src/{condition}{{{{package_name}}}}{{% endif %}}"
+
+
+FLAVOURS = {
+    "fastapi": Flavour(
+        data=(),
+        owned="health.py",
+        owned_old="PING_TIMEOUT_SECONDS = 2.0",
+        owned_new="PING_TIMEOUT_SECONDS = 3.0",
+        domain_line="ROUTERS",
+        example="items/service.py",
+    ),
+    "django": Flavour(
+        data=("--data=framework=django",),
+        owned="api/health.py",
+        owned_old='"""Liveness and readiness probes.',
+        owned_new='"""Liveness and readiness probes, improved.',
+        domain_line="APPS",
+        example="items/serializers.py",
+    ),
+}
 
 
 def min_copier_version() -> str:
@@ -83,48 +127,43 @@ def history(template_snapshot: Path, tmp_path: Path) -> TemplateHistory:
     return TemplateHistory.create(tmp_path / "template", template_snapshot, [])
 
 
+@pytest.mark.parametrize("flavour", list(FLAVOURS))
 @pytest.mark.parametrize("copier", list(COPIERS))
 def test_update_keeps_user_files_and_brings_template_changes(
-    copier: str, history: TemplateHistory, tmp_path: Path
+    copier: str, flavour: str, history: TemplateHistory, tmp_path: Path
 ) -> None:
     command = COPIERS[copier]
+    case = FLAVOURS[flavour]
     project = tmp_path / "service"
     # Paths are absolute and the commands run outside the project: Copier
     # records the source as given, and uvx must not see the project's
     # .python-version.
-    run_copier(command, tmp_path, "copy", str(history.path), str(project))
+    run_copier(command, tmp_path, "copy", *case.data, str(history.path), str(project))
     init_and_commit(project, "Rendered from the template")
 
     # The user works on their service.
     edit(project / "README.md", "## Start", "## Start\n\nOur order service.")
-    edit(project / PACKAGE / "domain.py", "ROUTERS", "# Orders come next.\nROUTERS")
-    (project / PACKAGE / "items" / "service.py").unlink()
+    line = case.domain_line
+    edit(project / PACKAGE / "domain.py", line, f"# Orders come next.\n{line}")
+    (project / PACKAGE / case.example).unlink()
     (project / "NOTES.md").write_text("Decisions we made.\n", encoding="utf-8")
     commit_all(project, "Our own changes")
 
     # The template improves a template-owned file, and the example files.
-    edit(
-        history.path / FASTAPI_PACKAGE / "health.py.jinja",
-        "PING_TIMEOUT_SECONDS = 2.0",
-        "PING_TIMEOUT_SECONDS = 3.0",
-    )
+    edit(history.path / case.overlay / f"{case.owned}.jinja", case.owned_old, case.owned_new)
     edit(history.path / "template" / "README.md.jinja", "## Start", "## Getting started")
-    edit(
-        history.path / FASTAPI_PACKAGE / "domain.py.jinja",
-        "ROUTERS",
-        "# Template example.\nROUTERS",
-    )
+    edit(history.path / case.overlay / "domain.py.jinja", line, f"# Template example.\n{line}")
     newer = history.commit_change("The template improves")
 
     run_copier(command, tmp_path, "update", str(project))
 
     assert conflicts(project) == []
-    assert "PING_TIMEOUT_SECONDS = 3.0" in (project / PACKAGE / "health.py").read_text()
+    assert case.owned_new in (project / PACKAGE / case.owned).read_text()
     readme = (project / "README.md").read_text()
     assert "Our order service." in readme and "## Getting started" not in readme
     domain = (project / PACKAGE / "domain.py").read_text()
     assert "# Orders come next." in domain and "# Template example." not in domain
-    assert not (project / PACKAGE / "items" / "service.py").exists()
+    assert not (project / PACKAGE / case.example).exists()
     assert (project / "NOTES.md").read_text() == "Decisions we made.\n"
     assert f"_commit: {newer.tag}" in (project / ".copier-answers.yml").read_text()
     assert git(project, "status", "--porcelain", "--", "README.md", PACKAGE + "/domain.py") == ""
