@@ -1,6 +1,7 @@
 """Probes: live touches nothing, ready checks every dependency."""
 
 import pytest
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from acme_orders import lifecycle
@@ -48,3 +49,16 @@ def test_ready_fails_while_the_process_drains(
     assert ready.status_code == 503
     assert ready.json()["status"] == "unavailable"
     assert api_client.get("/health/live").status_code == 200
+
+
+def test_ready_reports_redis_out_of_reach(api_client: APIClient) -> None:
+    # Nothing listens on port 1: the cache's real client fails to connect.
+    unreachable = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5},
+    }
+    with override_settings(CACHES={"default": unreachable}):
+        response = api_client.get("/health/ready")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "redis": "unavailable"}
