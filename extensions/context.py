@@ -45,7 +45,15 @@ LISTENING_MODULES = frozenset({"metrics"})
 # (besides those of resources, auth and observability), and the domain
 # modules every package may have; the rendered import-linter contract keeps
 # them free of web frameworks. cli.py is not one: it starts the server.
-BASE_MODULES = ("settings", "logs", "lifecycle", "ids", "http_errors", "outage_log")
+BASE_MODULES = (
+    "settings",
+    "logs",
+    "lifecycle",
+    "ids",
+    "http_errors",
+    "http_headers",
+    "outage_log",
+)
 AUTH_BASE_MODULES = ("auth.security",)
 # Those of the SQLAlchemy stack (FastAPI), with its resources.
 SQLALCHEMY_MODULES = ("runtime", "resources", "models", "migrations")

@@ -15,6 +15,7 @@ from typing import Any
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from acme_orders import http_headers
 from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS
 from acme_orders.logs import request_id_var
 from acme_orders.outage_log import report_outage
@@ -27,20 +28,16 @@ REQUEST_ID_HEADER = b"x-request-id"
 # A caller-supplied id is reused only if it is short and harmless to log.
 _SAFE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._-]{1,64}")
 
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"permissions-policy", b"camera=(), geolocation=(), microphone=()"),
-]
-# API responses are data, never pages: nothing may load or frame them. The
-# interactive docs are exempt, since Swagger UI and ReDoc load their scripts.
-CONTENT_SECURITY_POLICY = (
-    b"content-security-policy",
-    b"default-src 'none'; frame-ancestors 'none'",
-)
-HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+
+def raw_headers(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    """``headers`` as ASGI writes them (see http_headers.py for which and why)."""
+    return [(name.encode(), value.encode()) for name, value in headers.items()]
+
+
+SECURITY_HEADERS = raw_headers(http_headers.SECURITY_HEADERS)
+CONTENT_SECURITY_POLICY = raw_headers(http_headers.CONTENT_SECURITY_POLICY)
+HSTS = raw_headers(http_headers.STRICT_TRANSPORT_SECURITY)
+# Swagger UI and ReDoc load their scripts: no Content-Security-Policy there.
 _DOCS_PATHS = ("/docs", "/redoc")
 
 
@@ -51,8 +48,8 @@ class RequestContextMiddleware:
         self.app = app
         # DEBUG (development only; refused elsewhere) puts tracebacks in 500s.
         self.debug = debug
-        extra = [HSTS] if hsts else []
-        self.api_headers = [*SECURITY_HEADERS, CONTENT_SECURITY_POLICY, *extra]
+        extra = HSTS if hsts else []
+        self.api_headers = [*SECURITY_HEADERS, *CONTENT_SECURITY_POLICY, *extra]
         self.docs_headers = [*SECURITY_HEADERS, *extra]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

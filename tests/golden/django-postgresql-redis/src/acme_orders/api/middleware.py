@@ -24,6 +24,11 @@ from django.http import (
 from acme_orders.api.errors import error_response
 from acme_orders.api.outages import outage_of
 from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS
+from acme_orders.http_headers import (
+    CONTENT_SECURITY_POLICY,
+    SECURITY_HEADERS,
+    STRICT_TRANSPORT_SECURITY,
+)
 from acme_orders.logs import request_id_var
 from acme_orders.outage_log import report_outage
 from acme_orders.settings import Environment
@@ -32,15 +37,6 @@ access_logger = logging.getLogger("acme_orders.access")
 error_logger = logging.getLogger("acme_orders.errors")
 
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), geolocation=(), microphone=()",
-}
-CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
-HSTS = "max-age=63072000; includeSubDomains"
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
@@ -51,12 +47,9 @@ class RequestContextMiddleware:
         service = settings.SERVICE_SETTINGS
         self.debug = service.debug
         production = service.environment is Environment.PRODUCTION
-        extra = {"Strict-Transport-Security": HSTS} if production else {}
+        extra = STRICT_TRANSPORT_SECURITY if production else {}
         self.docs_headers = {**SECURITY_HEADERS, **extra}
-        self.api_headers = {
-            **self.docs_headers,
-            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-        }
+        self.api_headers = {**self.docs_headers, **CONTENT_SECURITY_POLICY}
         # The interactive docs and the admin load scripts and styles.
         admin_path = service.admin_path.strip("/")
         admin = f"/{admin_path}/" if admin_path else "/docs"
