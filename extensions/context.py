@@ -394,6 +394,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             if choice in WEB_OBSERVABILITY_MODULES
         ],
         "orm": orm,
+        "web_server": framework_entry["web_server"],
         "framework_title": framework_entry["title"],
         "data_layer_summary": framework_entry["data_layer"],
         "server_summary": framework_entry["server"],

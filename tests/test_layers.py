@@ -23,9 +23,10 @@ from tests.test_destinations import (
     path_context,
 )
 
-# Trees that render for one framework only (the web layer); every other
-# source of a module is framework-free: the base and the SQLAlchemy stack.
-FRAMEWORK_OVERLAY = "{% if framework =="
+# Trees that render for one framework, or for the frameworks of one server
+# (the web layer); every other source of a module is framework-free: the
+# base and the SQLAlchemy stack.
+WEB_TREES = ("{% if framework ==", "{% if web_server ==")
 # The composition root: it picks the framework's server, so it may import it.
 COMPOSITION_ROOT = frozenset({"cli"})
 
@@ -37,7 +38,7 @@ def base_modules(template: Path, context: dict[str, Any]) -> set[str]:
     for destination, sources in destinations(template, context).items():
         if not destination.startswith(package) or not destination.endswith(".py"):
             continue
-        if any(source.startswith(f"src/{FRAMEWORK_OVERLAY}") for source in sources):
+        if any(source.startswith(tuple(f"src/{tree}" for tree in WEB_TREES)) for source in sources):
             continue
         modules.add(destination.removeprefix(package).removesuffix(".py").replace("/", "."))
     return modules
