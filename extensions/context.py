@@ -395,6 +395,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         ],
         "orm": orm,
         "web_server": framework_entry["web_server"],
+        "wsgi_module": framework_entry.get("wsgi_module", ""),
         "framework_title": framework_entry["title"],
         "data_layer_summary": framework_entry["data_layer"],
         "server_summary": framework_entry["server"],

@@ -1,8 +1,9 @@
 """The HTTP server: gunicorn with threaded workers, configured from Settings.
 
-Django REST framework's views are synchronous, so a WSGI server runs them
-(each worker process serves several requests at once on its threads);
-``serve`` starts it in the foreground and returns its exit status.
+It serves the WSGI application of ``acme_orders.config.wsgi``, whose
+views are synchronous: each worker process serves several requests at once
+on its threads. ``serve`` starts it in the foreground and returns its exit
+status.
 
 On SIGTERM the service first drains: readiness answers 503 for
 SHUTDOWN_DRAIN_SECONDS while requests are still served, so load balancers
@@ -59,8 +60,8 @@ class GuardedThreadWorker(ThreadWorker):
     takes its connection, to send a request's headers: past that it gets a
     408 and the connection is closed, so a client that trickles its headers
     cannot hold a thread. Each read of the body then waits at most
-    REQUEST_BODY_TIMEOUT_SECONDS for data (Django reports a read that timed
-    out as UnreadablePostError, answered 408 by api/errors.py).
+    REQUEST_BODY_TIMEOUT_SECONDS for data; the web layer answers a read that
+    timed out with a 408.
     """
 
     def init_process(self) -> None:
