@@ -394,7 +394,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             if choice in WEB_OBSERVABILITY_MODULES
         ],
         "orm": orm,
-        "web_server": framework_entry["web_server"],
+        "interface": framework_entry["interface"],
         "wsgi_module": framework_entry.get("wsgi_module", ""),
         "framework_title": framework_entry["title"],
         "data_layer_summary": framework_entry["data_layer"],

@@ -23,10 +23,10 @@ from tests.test_destinations import (
     path_context,
 )
 
-# Trees that render for one framework, or for the frameworks of one server
-# (the web layer); every other source of a module is framework-free: the
-# base and the SQLAlchemy stack.
-WEB_TREES = ("{% if framework ==", "{% if web_server ==")
+# Trees that render for one framework, or for the frameworks of one
+# interface, ASGI or WSGI (the web layer); every other source of a module is
+# framework-free: the base and the SQLAlchemy stack.
+WEB_TREES = ("{% if framework ==", "{% if interface ==")
 # The composition root: it picks the framework's server, so it may import it.
 COMPOSITION_ROOT = frozenset({"cli"})
 

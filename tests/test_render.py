@@ -104,7 +104,7 @@ def option_names() -> frozenset[str]:
 
 
 # The framework answer and the facts that follow from it alone.
-FRAMEWORK_FACTS = frozenset({"framework", "orm", "web_server"})
+FRAMEWORK_FACTS = frozenset({"framework", "orm", "interface"})
 
 
 def test_framework_neutral_files_test_no_option() -> None:

@@ -7,16 +7,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from acme_orders import health, observability
+from acme_orders.asgi_middleware import (
+    BodyLimitMiddleware,
+    RequestContextMiddleware,
+)
 from acme_orders.auth.router import router as auth_router
 from acme_orders.dependencies import attach_runtime, runtime_of
 from acme_orders.domain import ROUTERS
 from acme_orders.errors import install_error_handlers
 from acme_orders.logs import configure_logging
-from acme_orders.middleware import (
-    BodyLimitMiddleware,
-    BrowserOnlyCORSMiddleware,
-    RequestContextMiddleware,
-)
+from acme_orders.middleware import BrowserOnlyCORSMiddleware
 from acme_orders.observability import web as observability_web
 from acme_orders.resources import RESOURCES
 from acme_orders.runtime import Runtime
