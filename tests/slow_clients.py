@@ -72,6 +72,12 @@ def slow_headers_answer(base_url: str) -> bytes:
     return _raw_exchange(base_url, b"GET /health/live HTTP/1.1\r\nHost: x\r\n")
 
 
+def slow_body_answer(base_url: str, path: str) -> bytes:
+    """A JSON body that stops after its first bytes: the server must give up on it."""
+    head = f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    return _raw_exchange(base_url, head.encode() + b'Content-Length: 100\r\n\r\n{"na')
+
+
 def oversized_body_answer(base_url: str) -> bytes:
     """A request declaring a 100 MB body: refused before any of it is sent."""
     head = b"POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"

@@ -48,6 +48,7 @@ from tests.slow_clients import (
     SlowRequest,
     oversized_body_answer,
     poll_statuses,
+    slow_body_answer,
     slow_headers_answer,
 )
 
@@ -193,6 +194,7 @@ def test_service_serves_http_in_production(project: ProjectRun) -> None:
             CORS_ORIGINS="https://app.example.com",
             PORT=str(free_port()),
             REQUEST_HEADER_TIMEOUT_SECONDS="1",
+            REQUEST_BODY_TIMEOUT_SECONDS="1",
         )
         migrate = project.run(project.slug, "migrate", env=env)
         assert migrate.returncode == 0, migrate.stderr
@@ -206,6 +208,9 @@ def test_service_serves_http_in_production(project: ProjectRun) -> None:
             head, _, body = too_slow.partition(b"\r\n\r\n")
             request_id = json.loads(body)["request_id"]
             assert f"x-request-id: {request_id}".encode() in head.lower()
+            # A body that stops coming: 408 too, once its deadline passed.
+            public_post = "/auth/register" if project.answers["auth"] == "jwt" else "/items"
+            assert slow_body_answer(base_url, public_post).startswith(b"HTTP/1.1 408")
             assert oversized_body_answer(base_url).startswith(b"HTTP/1.1 413")
 
 

@@ -11,10 +11,12 @@ stop sending new ones; then gunicorn stops listening and lets the workers
 finish the requests in flight.
 """
 
+import contextlib
 import logging
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
 
 from gunicorn import glogging
@@ -31,7 +33,8 @@ from acme_orders.observability import LISTEN_PORTS
 from acme_orders.settings import Settings, get_settings
 
 THREADS_PER_WORKER = 4
-# Seconds a worker may spend on one request before it is restarted.
+# Seconds a worker's main loop may go without a heartbeat before the arbiter
+# restarts the worker (it does not bound a request running in a thread).
 WORKER_TIMEOUT_SECONDS = 30
 # Seconds the workers get to finish in-flight requests once they stopped
 # listening; with the drain, keep the sum below the orchestrator's grace
@@ -59,9 +62,9 @@ class GuardedThreadWorker(ThreadWorker):
     A client gets REQUEST_HEADER_TIMEOUT_SECONDS, from the moment a thread
     takes its connection, to send a request's headers: past that it gets a
     408 and the connection is closed, so a client that trickles its headers
-    cannot hold a thread. Each read of the body then waits at most
-    REQUEST_BODY_TIMEOUT_SECONDS for data; the web layer answers a read that
-    timed out with a 408.
+    cannot hold a thread. Then it gets REQUEST_BODY_TIMEOUT_SECONDS for the
+    whole body (BodyDeadline); the web layer answers a read that timed out
+    with a 408. Writing the response is not bounded.
     """
 
     def init_process(self) -> None:
@@ -69,42 +72,67 @@ class GuardedThreadWorker(ThreadWorker):
         self.header_seconds = settings.request_header_timeout_seconds
         self.body_seconds = settings.request_body_timeout_seconds
         # Connections whose thread waits for a request's headers, with the
-        # moment it stops waiting; the main loop enforces it.
+        # moment it stops waiting, and those past it: the main loop moves
+        # them from one to the other, the thread answers them.
         self.awaiting_headers: dict[TConn, float] = {}
+        self.too_slow: set[TConn] = set()
         self.deadlines = threading.Lock()
         super().init_process()
+
+    def load_wsgi(self) -> None:
+        super().load_wsgi()
+        app, seconds = self.wsgi, self.body_seconds
+
+        def with_body_deadline(
+            environ: MutableMapping[str, Any],
+            start_response: Callable[[str, Iterable[tuple[str, str]]], None],
+        ) -> Iterable[bytes]:
+            environ["wsgi.input"] = BodyDeadline(
+                environ["wsgi.input"], environ["gunicorn.socket"], seconds
+            )
+            return app(environ, start_response)
+
+        self.wsgi = with_body_deadline
 
     def handle(self, conn: TConn) -> bool:
         with self.deadlines:
             self.awaiting_headers[conn] = time.monotonic() + self.header_seconds
         try:
-            return super().handle(conn)
+            keep_alive = super().handle(conn)
         finally:
             with self.deadlines:
                 self.awaiting_headers.pop(conn, None)
+                too_slow = conn in self.too_slow
+                self.too_slow.discard(conn)
+        if too_slow:
+            # Written here, not by the main loop: a client that reads
+            # nothing can only block this thread, for a second at most.
+            with contextlib.suppress(OSError):  # or the client left already
+                conn.sock.settimeout(1.0)
+                conn.sock.sendall(request_timeout_response())
+            return False
+        return keep_alive
 
     def handle_request(self, req: Request, conn: TConn) -> bool:
         with self.deadlines:
             if self.awaiting_headers.pop(conn, None) is None:
-                return False  # too late: the 408 is sent already
-        conn.sock.settimeout(self.body_seconds)
+                return False  # too late: handle() answers 408
         return bool(super().handle_request(req, conn))
 
     def murder_pending(self) -> None:
-        """Also answer 408 to the connections past their header deadline."""
+        """Also end the wait of the threads past their header deadline."""
         super().murder_pending()
         now = time.monotonic()
         with self.deadlines:
             late = [c for c, end in self.awaiting_headers.items() if end <= now]
             for conn in late:
                 del self.awaiting_headers[conn]
+                self.too_slow.add(conn)
         for conn in late:
-            try:
-                conn.sock.sendall(request_timeout_response())
-                # The thread blocked reading the rest sees the end and lets go.
-                conn.sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # the client left already
+            # The thread blocked reading the rest sees the end of the input,
+            # lets go, and answers 408 (handle above); or the client left.
+            with contextlib.suppress(OSError):
+                conn.sock.shutdown(socket.SHUT_RD)
 
     def set_accept_enabled(self, enabled: bool | None) -> None:
         super().set_accept_enabled(enabled)
@@ -114,6 +142,42 @@ class GuardedThreadWorker(ThreadWorker):
             # every process, it refuses them at once.
             for listener in self.sockets:
                 listener.close()
+
+
+class BodyDeadline:
+    """A request body whose reads all end by one deadline.
+
+    Each read waits at most for what is left of ``seconds`` (a timeout on the
+    connection's socket, put back afterwards, so the response's writes are
+    not bounded); past the deadline a read raises TimeoutError.
+    """
+
+    def __init__(self, body: Any, sock: socket.socket, seconds: float) -> None:
+        self.body = body
+        self.sock = sock
+        self.deadline = time.monotonic() + seconds
+
+    def _bounded(self, read: Any, *args: Any) -> Any:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("request body sent too slowly")
+        self.sock.settimeout(left)
+        try:
+            return read(*args)
+        finally:
+            self.sock.settimeout(None)
+
+    def read(self, size: int | None = None) -> bytes:
+        return bytes(self._bounded(self.body.read, size))
+
+    def readline(self, size: int | None = None) -> bytes:
+        return bytes(self._bounded(self.body.readline, size))
+
+    def readlines(self, hint: int | None = None) -> list[bytes]:
+        return list(self._bounded(self.body.readlines, hint))
+
+    def __iter__(self) -> Any:
+        return iter(self.readline, b"")
 
 
 class Server(BaseApplication):

@@ -23,5 +23,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return False
         if connection.info.transaction_status != TransactionStatus.IDLE:
             return bool(super().is_usable())
-        readable, _, _ = select.select([connection.fileno()], [], [], 0)
-        return not readable or bool(super().is_usable())
+        # poll, not select: a worker with many connections may hold
+        # descriptors past select's limit of 1024.
+        waiting = select.poll()
+        waiting.register(connection.fileno(), select.POLLIN)
+        return not waiting.poll(0) or bool(super().is_usable())
