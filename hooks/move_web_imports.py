@@ -4,6 +4,9 @@ From 0.2.0 the framework-free seams import no web framework, so the FastAPI
 dependencies they used to hold moved to the web layer: ``Session`` and
 ``get_session`` from ``<package>.db`` to ``<package>.dependencies``, and
 ``CurrentUser`` from ``<package>.auth`` to ``<package>.auth.dependencies``.
+The middleware every ASGI framework shares moved from ``<package>.middleware``
+to ``<package>.asgi_middleware``, and ``report_outage`` from
+``<package>.resources`` to ``<package>.outage_log``.
 The files the user owns (items/, domain.py, tests/test_items.py, and their
 own modules) are never rewritten by an update, so this migration rewrites
 just those import statements in them, and reports each file it changed.
@@ -24,6 +27,11 @@ MOVED = {
     ("{package}.db", "Session"): "{package}.dependencies",
     ("{package}.db", "get_session"): "{package}.dependencies",
     ("{package}.auth", "CurrentUser"): "{package}.auth.dependencies",
+    # What every ASGI framework's service shares, and the outage log line.
+    ("{package}.middleware", "RequestContextMiddleware"): "{package}.asgi_middleware",
+    ("{package}.middleware", "BodyLimitMiddleware"): "{package}.asgi_middleware",
+    ("{package}.middleware", "send_json"): "{package}.asgi_middleware",
+    ("{package}.resources", "report_outage"): "{package}.outage_log",
 }
 
 

@@ -59,3 +59,16 @@ def test_other_code_is_left_alone() -> None:
     ]
     for source in untouched:
         assert rewrite(source, MOVES) == source
+
+
+def test_the_asgi_middleware_and_the_outage_log_moves_are_followed() -> None:
+    source = (
+        "from shop.middleware import BrowserOnlyCORSMiddleware, RequestContextMiddleware\n"
+        "from shop.resources import outage_of, report_outage\n"
+    )
+    assert rewrite(source, moves_for("shop")) == (
+        "from shop.middleware import BrowserOnlyCORSMiddleware\n"
+        "from shop.asgi_middleware import RequestContextMiddleware\n"
+        "from shop.resources import outage_of\n"
+        "from shop.outage_log import report_outage\n"
+    )
