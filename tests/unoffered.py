@@ -17,12 +17,12 @@ from pathlib import Path
 from tests.rendering import snapshot_template
 
 # question -> (the line of the last offered choice, the lines to add after it)
-# None right now; Flask and Litestar start here, e.g.
-#     "framework": (
-#         "    Django (Django REST framework): django\n",
-#         "    Flask (WSGI): flask\n",
-#     ),
-UNOFFERED: dict[str, tuple[str, str]] = {}
+UNOFFERED: dict[str, tuple[str, str]] = {
+    "framework": (
+        "    Django (Django REST framework): django\n",
+        "    Litestar (async, OpenAPI): litestar\n",
+    ),
+}
 
 
 def offering(copier_yml_text: str) -> str:
