@@ -127,9 +127,6 @@ DJANGO_PROJECTS: list[dict[str, object]] = [
     {"framework": "django", "database": "mysql", "auth": "none", "observability": ["sentry"]},
 ]
 PROJECTS = FASTAPI_PROJECTS + DJANGO_PROJECTS
-# One project of each framework, for what each framework's server and web
-# layer must do alike (start-up, shutdown, the database going away).
-FIRST_OF_EACH_FRAMEWORK = [FASTAPI_PROJECTS[0], DJANGO_PROJECTS[0]]
 
 
 def _id(answers: dict[str, object]) -> str:
@@ -141,6 +138,11 @@ def first_per_framework(projects: list[dict[str, object]]) -> list[dict[str, obj
     for answers in projects:
         firsts.setdefault(answers.get("framework", "fastapi"), answers)
     return list(firsts.values())
+
+
+# One project of each framework, for what each framework's server and web
+# layer must do alike (start-up, shutdown, the database going away).
+FIRST_OF_EACH_FRAMEWORK = first_per_framework(PROJECTS)
 
 
 @pytest.fixture(scope="module", params=PROJECTS, ids=_id)

@@ -37,13 +37,8 @@ class Readiness(BaseModel):
 )
 async def ready(runtime: AppRuntime) -> JSONResponse:
     if lifecycle.is_draining():
-        return JSONResponse(
-            status_code=503,
-            content={"status": "unavailable", "checks": {"serving": "unavailable"}},
-        )
-    checks = await runtime.readiness(PING_TIMEOUT_SECONDS)
-    healthy = all(state == "ok" for state in checks.values())
-    return JSONResponse(
-        status_code=200 if healthy else 503,
-        content={"status": "ok" if healthy else "unavailable", "checks": checks},
-    )
+        checks = lifecycle.DRAINING_CHECKS
+    else:
+        checks = await runtime.readiness(PING_TIMEOUT_SECONDS)
+    status_code, body = lifecycle.readiness_answer(checks)
+    return JSONResponse(status_code=status_code, content=body)

@@ -33,6 +33,13 @@ ERROR_DESCRIPTIONS = {
 
 # Seconds a client is asked to wait (Retry-After) after a 503 for an outage.
 OUTAGE_RETRY_AFTER_SECONDS = 5
+# The detail of a 408: the request's headers or body came too slowly.
+REQUEST_TIMEOUT_DETAIL = "Request sent too slow"
+
+
+def too_large_detail(max_bytes: int) -> str:
+    """The detail of a 413 for a body over the limit."""
+    return f"Request body over {max_bytes} bytes"
 
 
 def request_timeout_response() -> bytes:
@@ -42,7 +49,7 @@ def request_timeout_response() -> bytes:
     logged here, for a client that reports it.
     """
     request_id = os.urandom(16).hex()
-    body = json.dumps({"detail": "Request sent too slow", "request_id": request_id})
+    body = json.dumps({"detail": REQUEST_TIMEOUT_DETAIL, "request_id": request_id})
     logger.info(
         "request sent too slow", extra={"request_id": request_id, "status": 408}
     )

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from acme_orders import http_headers
-from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS
+from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS, too_large_detail
 from acme_orders.logs import request_id_var
 from acme_orders.outage_log import report_outage
 from acme_orders.resources import outage_of
@@ -168,7 +168,7 @@ class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
-        self.refusal = {"detail": f"Request body over {max_bytes} bytes"}
+        self.refusal = {"detail": too_large_detail(max_bytes)}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

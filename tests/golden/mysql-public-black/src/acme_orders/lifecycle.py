@@ -23,6 +23,20 @@ def is_draining() -> bool:
     return bool(_draining.value)
 
 
+# What /health/ready reports instead of pinging anything while draining.
+DRAINING_CHECKS = {"serving": "unavailable"}
+
+
+def readiness_answer(checks: dict[str, str]) -> tuple[int, dict[str, object]]:
+    """The status and body /health/ready answers for these checks' states."""
+    healthy = all(state == "ok" for state in checks.values())
+    body: dict[str, object] = {
+        "status": "ok" if healthy else "unavailable",
+        "checks": checks,
+    }
+    return (200 if healthy else 503), body
+
+
 # The workers of one `serve` inherit this variable from the supervisor,
 # which creates it before starting them.
 RUN_KEY_VARIABLE = "SERVICE_RUN_KEY"

@@ -26,7 +26,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from acme_orders.api.fields import CODE_TYPES
-from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS
+from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS, too_large_detail
 from acme_orders.logs import request_id_var
 
 logger = logging.getLogger("acme_orders.errors")
@@ -139,10 +139,14 @@ def bad_request(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:
     if isinstance(exception, RequestDataTooBig):
-        limit = settings.SERVICE_SETTINGS.max_request_body_bytes
-        detail = f"Request body over {limit} bytes"
-        return error_response(413, detail, {"Connection": "close"})
+        return too_large()
     return error_response(400, "Bad Request")
+
+
+def too_large() -> HttpResponse:
+    limit = settings.SERVICE_SETTINGS.max_request_body_bytes
+    # Connection: close, so the rest of the body is never read.
+    return error_response(413, too_large_detail(limit), {"Connection": "close"})
 
 
 def permission_denied(

@@ -85,12 +85,6 @@ class ReadyView(ApiView):
         },
     )
     def get(self, request: Request) -> Response:
-        if lifecycle.is_draining():
-            body = {"status": "unavailable", "checks": {"serving": "unavailable"}}
-            return Response(body, status=503)
-        found = checks()
-        healthy = all(state == "ok" for state in found.values())
-        return Response(
-            {"status": "ok" if healthy else "unavailable", "checks": found},
-            status=200 if healthy else 503,
-        )
+        found = lifecycle.DRAINING_CHECKS if lifecycle.is_draining() else checks()
+        status, body = lifecycle.readiness_answer(found)
+        return Response(body, status=status)

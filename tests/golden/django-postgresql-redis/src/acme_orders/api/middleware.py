@@ -21,9 +21,12 @@ from django.http import (
     UnreadablePostError,
 )
 
-from acme_orders.api.errors import error_response
+from acme_orders.api.errors import error_response, too_large
 from acme_orders.api.outages import outage_of
-from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS
+from acme_orders.http_errors import (
+    OUTAGE_RETRY_AFTER_SECONDS,
+    REQUEST_TIMEOUT_DETAIL,
+)
 from acme_orders.http_headers import (
     CONTENT_SECURITY_POLICY,
     SECURITY_HEADERS,
@@ -94,7 +97,7 @@ class RequestContextMiddleware:
             return too_large()
         if isinstance(exception, UnreadablePostError):
             # The body stalled past REQUEST_BODY_TIMEOUT_SECONDS (server.py).
-            return error_response(408, "Request sent too slow", {"Connection": "close"})
+            return error_response(408, REQUEST_TIMEOUT_DETAIL, {"Connection": "close"})
         dependency = outage_of(exception)
         if dependency is not None:
             # An outage is not a bug: one short line (see report_outage)
@@ -109,14 +112,6 @@ class RequestContextMiddleware:
         # DEBUG (development only) puts the traceback in the answer.
         extra = {"traceback": traceback.format_exc()} if self.debug else {}
         return error_response(500, "Internal Server Error", extra_body=extra)
-
-
-def too_large() -> HttpResponse:
-    limit = settings.SERVICE_SETTINGS.max_request_body_bytes
-    # Connection: close, so the rest of the body is never read.
-    return error_response(
-        413, f"Request body over {limit} bytes", {"Connection": "close"}
-    )
 
 
 class BodyLimitMiddleware:
