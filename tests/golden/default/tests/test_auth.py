@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acme_orders.auth.security import ALGORITHM
-from acme_orders.dependencies import get_session
-from acme_orders.main import create_app
 from acme_orders.settings import Settings
+from tests.apps import app_using
 from tests.clients import serve
 from tests.helpers import PASSWORD, auth_headers, unique_email
 
@@ -222,7 +221,6 @@ async def _statuses_under_limit(
     request: dict[str, Any],
 ) -> list[int]:
     """Status codes of four identical requests to an app with this limit."""
-    limited = create_app(settings.model_copy(update={"login_rate_limit": limit}))
-    limited.dependency_overrides[get_session] = lambda: session
-    async with serve(limited) as client:
+    limited = settings.model_copy(update={"login_rate_limit": limit})
+    async with serve(app_using(limited, session)) as client:
         return [(await client.post(path, **request)).status_code for _ in range(4)]

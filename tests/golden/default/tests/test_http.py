@@ -7,6 +7,7 @@ import pytest
 
 from acme_orders.main import create_app
 from acme_orders.settings import Settings
+from tests.apps import app_failing_at
 from tests.clients import serve
 
 # With auth, /items answers 401 before reading a body; /auth/register reads it.
@@ -82,12 +83,7 @@ async def test_validation_errors_do_not_echo_the_input(
 
 
 async def test_unexpected_errors_are_json_with_a_request_id(settings: Settings) -> None:
-    app = create_app(settings)
-
-    async def broken() -> None:
-        raise RuntimeError("internal detail")
-
-    app.add_api_route("/broken", broken)
+    app = app_failing_at("/broken", RuntimeError("internal detail"), settings)
     async with serve(app) as client:
         response = await client.get("/broken")
     assert response.status_code == 500
@@ -100,12 +96,8 @@ async def test_unexpected_errors_are_json_with_a_request_id(settings: Settings) 
 
 
 async def test_debug_puts_the_traceback_in_500s(settings: Settings) -> None:
-    app = create_app(settings.model_copy(update={"debug": True}))
-
-    async def broken() -> None:
-        raise RuntimeError("internal detail")
-
-    app.add_api_route("/broken", broken)
+    debugging = settings.model_copy(update={"debug": True})
+    app = app_failing_at("/broken", RuntimeError("internal detail"), debugging)
     async with serve(app) as client:
         response = await client.get("/broken")
     assert response.status_code == 500

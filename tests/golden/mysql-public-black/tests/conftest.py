@@ -12,10 +12,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acme_orders.db import create_engine
-from acme_orders.dependencies import get_session
-from acme_orders.main import create_app
 from acme_orders.migrations import upgrade_to_head
 from acme_orders.settings import Settings
+from tests.apps import app_using
 from tests.clients import serve
 from tests.databases import temporary_database
 from tests.sessions import rolled_back_session
@@ -50,7 +49,5 @@ async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
 async def client(
     settings: Settings, session: AsyncSession
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    app.dependency_overrides[get_session] = lambda: session
-    async with serve(app) as client:
+    async with serve(app_using(settings, session)) as client:
         yield client

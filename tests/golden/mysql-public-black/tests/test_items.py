@@ -6,10 +6,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acme_orders.db import create_engine
-from acme_orders.dependencies import get_session
 from acme_orders.items.models import Item
-from acme_orders.main import create_app
 from acme_orders.settings import Settings
+from tests.apps import app_using
 from tests.clients import serve
 from tests.sessions import rolled_back_session
 
@@ -105,9 +104,7 @@ async def test_what_a_test_commits_is_rolled_back_after_it(settings: Settings) -
     # whichever tests run before this one, or none.
     engine = create_engine(settings)
     async with rolled_back_session(engine) as first:
-        app = create_app(settings)
-        app.dependency_overrides[get_session] = lambda: first
-        async with serve(app) as client:
+        async with serve(app_using(settings, first)) as client:
             created = await client.post(
                 "/items", json={"name": "committed"}, headers=await headers_for(client)
             )

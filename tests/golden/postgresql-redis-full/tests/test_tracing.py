@@ -10,7 +10,6 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -36,15 +35,11 @@ async def test_requests_and_queries_are_traced(
     settings: Settings, spans: tuple[TracerProvider, InMemorySpanExporter]
 ) -> None:
     provider, exporter = spans
-    app = create_app(settings)
     # Probes are excluded in production; here the readiness probe is the
     # request that queries the database.
-    http_tracing.instrument(app, provider, excluded_urls="")
-    try:
-        async with serve(app) as client:
-            response = await client.get("/health/ready")
-    finally:
-        FastAPIInstrumentor.uninstrument_app(app)
+    app = http_tracing.instrument(create_app(settings), provider, excluded_urls="")
+    async with serve(app) as client:
+        response = await client.get("/health/ready")
     assert response.status_code == 200
     attributes = [span.attributes or {} for span in exporter.get_finished_spans()]
     statements = [str(found.get("db.statement")) for found in attributes]

@@ -1,7 +1,7 @@
 """The error body of the HTTP contract, the same for every framework: how it
-is documented in the OpenAPI schema, how long a 503 for an outage asks the
-client to wait (Retry-After), and the 408 a server sends a client too slow
-to send its request."""
+is documented in the OpenAPI schema, what a validation error may say, how
+long a 503 for an outage asks the client to wait (Retry-After), and the 408
+a server sends a client too slow to send its request."""
 
 import json
 import logging
@@ -30,6 +30,53 @@ ERROR_DESCRIPTIONS = {
     "422": "Invalid request",
     "503": "A dependency is unavailable; retry after Retry-After seconds",
 }
+
+# Parts of a validation error that repeat the client's input: a rejected
+# password, for one, must not travel back in the response or into logs.
+_ECHOED = frozenset({"input", "ctx", "url"})
+
+
+def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """pydantic's ``errors()`` as a 422's detail: loc, msg and type of each."""
+    return [
+        {key: value for key, value in error.items() if key not in _ECHOED}
+        for error in errors
+    ]
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Document in an OpenAPI ``schema`` every error each operation can answer,
+    all with the shared body, once: a schema already documented is kept."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "ErrorBody" not in components:
+        components["ErrorBody"] = ERROR_BODY_SCHEMA
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    _document_operation_errors(operation)
+    return schema
+
+
+def _document_operation_errors(operation: dict[str, Any]) -> None:
+    responses = operation["responses"]
+    if operation.get("security"):
+        responses.setdefault("401", {})
+    if "requestBody" in operation:
+        responses.setdefault("413", {})
+        responses.setdefault("422", {})
+    # Only the liveness probe never touches a dependency.
+    if operation.get("operationId") != "live":
+        responses.setdefault("503", {})
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    for status, response in responses.items():
+        if not status.startswith(("4", "5")):
+            continue
+        response.setdefault("description", ERROR_DESCRIPTIONS.get(status, "Error"))
+        # A body a route documents itself (readiness) stays; a framework's
+        # own validation body gives way to the shared one the service sends.
+        if "content" not in response or status == "422":
+            response["content"] = body
+
 
 # Seconds a client is asked to wait (Retry-After) after a 503 for an outage.
 OUTAGE_RETRY_AFTER_SECONDS = 5

@@ -16,12 +16,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from acme_orders.http_errors import ERROR_BODY_SCHEMA, ERROR_DESCRIPTIONS
+from acme_orders.http_errors import document_errors, validation_details
 from acme_orders.logs import request_id_var
 
-# Parts of a validation error that repeat the client's input: a rejected
-# password, for one, must not travel back in the response or into logs.
-_ECHOED = frozenset({"input", "ctx", "url"})
 # FastAPI's answer to a body it cannot decode (bad UTF-8, say): answered as
 # the validation error it is, like malformed JSON.
 _UNREADABLE_BODY = "There was an error parsing the body"
@@ -38,11 +35,7 @@ def error_response(
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     errors: list[dict[str, Any]] = getattr(exc, "errors", list)()
-    detail = [
-        {key: value for key, value in error.items() if key not in _ECHOED}
-        for error in errors
-    ]
-    return error_response(422, detail)
+    return error_response(422, validation_details(errors))
 
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -84,34 +77,6 @@ def _documenting_errors(
     """Wrap FastAPI's schema builder so every error response is documented."""
 
     def openapi() -> dict[str, Any]:
-        schema = build()
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        if "ErrorBody" not in components:
-            components["ErrorBody"] = ERROR_BODY_SCHEMA
-            for path in schema.get("paths", {}).values():
-                for operation in path.values():
-                    _document_errors(operation)
-        return schema
+        return document_errors(build())
 
     return openapi
-
-
-def _document_errors(operation: dict[str, Any]) -> None:
-    responses = operation.setdefault("responses", {})
-    if operation.get("security"):
-        responses.setdefault("401", {})
-    if "requestBody" in operation:
-        responses.setdefault("413", {})
-        responses.setdefault("422", {})
-    # Only the liveness probe never touches a dependency.
-    if operation.get("operationId") != "live":
-        responses.setdefault("503", {})
-    body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
-    for status, response in responses.items():
-        if not status.startswith(("4", "5")):
-            continue
-        response.setdefault("description", ERROR_DESCRIPTIONS.get(status, "Error"))
-        # A body a route documents itself (readiness) stays; FastAPI's own
-        # validation body gives way to the shared one the handlers send.
-        if "content" not in response or status == "422":
-            response["content"] = body

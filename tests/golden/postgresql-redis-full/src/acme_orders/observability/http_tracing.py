@@ -18,8 +18,9 @@ def install(app: FastAPI, settings: Settings) -> None:
 
 def instrument(
     app: FastAPI, provider: TracerProvider, excluded_urls: str = tracing.EXCLUDED_URLS
-) -> None:
-    """Trace the app's requests and every database engine created from now on."""
+) -> FastAPI:
+    """Trace the app's requests and every database engine created from now on;
+    the app is returned, traced, as every ASGI flavour returns it."""
     FastAPIInstrumentor.instrument_app(
         app, tracer_provider=provider, excluded_urls=excluded_urls
     )
@@ -29,3 +30,4 @@ def instrument(
     # cursor events, so the check is skipped, and tests/test_tracing.py
     # fails the day query spans stop arriving.
     SQLAlchemyInstrumentor().instrument(tracer_provider=provider, skip_dep_check=True)
+    return app
