@@ -61,9 +61,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from loadgen import python_load, wrk_load  # noqa: E402
 from processes import (  # noqa: E402
-    Server,
     base_env,
     cache_bytecode_in,
     exit_on_signal,
@@ -72,12 +70,28 @@ from processes import (  # noqa: E402
     run,
     stop_all,
 )
-from stats import log, median, rotated, spread, table  # noqa: E402
+from server_rounds import (  # noqa: E402
+    ITEM,
+    LIVE,
+    Auth,
+    GroupServer,
+    add_round_arguments,
+    check_answers,
+    choose_load,
+    label,
+    measure_rounds,
+    medians,
+    per_round,
+    read_item,
+    report_runs,
+    report_versions,
+    start,
+)
+from stats import log, median, table  # noqa: E402
+from subjects import log_in  # noqa: E402
 
 SLUG = "acme-orders"
 PACKAGE = "acme_orders"
-LIVE = "/health/live"
-ITEM = "/items/{id}"
 SERVICE, MINI, BARE = "service", "Django one-view", "bare WSGI"
 # The item read on DRF and the ORM alone (drf_items.py): what the framework costs.
 DRF = "Django+DRF"
@@ -149,59 +163,6 @@ configure_logging(settings.log_level)
 server.DrainingArbiter(Variant(settings)).run()
 sys.exit(0)
 """
-
-
-# --------------------------------------------------------------------------
-# The process group of a server: CPU, memory, threads
-
-
-def group_pids(pgid: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[2]) == pgid:
-            pids.append(int(entry.name))
-    return pids
-
-
-def group_cpu_seconds(pgid: int) -> float:
-    total = 0
-    for pid in group_pids(pgid):
-        with contextlib.suppress(OSError):
-            stat = Path(f"/proc/{pid}/stat").read_text()
-            fields = stat[stat.rindex(")") + 2 :].split()
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _status_field(path: Path, name: str) -> int:
-    for line in path.read_text().splitlines():
-        if line.startswith(name):
-            return int(line.split()[1])
-    return 0
-
-
-def group_pss_kib(pgid: int) -> int:
-    """Proportional set size of all the group's processes (shared pages split)."""
-    total = 0
-    for pid in group_pids(pgid):
-        with contextlib.suppress(OSError):
-            total += _status_field(Path(f"/proc/{pid}/smaps_rollup"), "Pss:")
-    return total
-
-
-def group_threads(pgid: int) -> int:
-    total = 0
-    for pid in group_pids(pgid):
-        with contextlib.suppress(OSError):
-            total += _status_field(Path(f"/proc/{pid}/status"), "Threads:")
-    return total
 
 
 # --------------------------------------------------------------------------
@@ -397,60 +358,12 @@ def prepare(project: Path, work: Path, admin_url: str) -> dict[str, Any]:
     }
 
 
-def log_in(base_url: str) -> tuple[dict[str, str], int]:
-    """Register a user, log in, create an item: (auth headers, item id)."""
-    email = f"bench-{secrets.token_hex(6)}@example.com"
-    password = secrets.token_urlsafe(18)
-    status, body = http(
-        "POST", base_url + "/auth/register", json_body={"email": email, "password": password}
-    )
-    if status != 201:
-        raise RuntimeError(f"register: {status} {body[:300]!r}")
-    status, body = http(
-        "POST", base_url + "/auth/login", form={"username": email, "password": password}
-    )
-    if status != 200:
-        raise RuntimeError(f"login: {status} {body[:300]!r}")
-    headers = {"Authorization": f"Bearer {json.loads(body)['access_token']}"}
-    status, body = http(
-        "POST", base_url + "/items", json_body={"name": "benchmark item"}, headers=headers
-    )
-    if status != 201:
-        raise RuntimeError(f"create item: {status} {body[:300]!r}")
-    return headers, int(json.loads(body)["id"])
-
-
 # --------------------------------------------------------------------------
 # Measuring
 
 
-class GroupServer(Server):
-    """processes.Server, with CPU, memory and threads summed over its process group."""
-
-    def cpu_seconds(self) -> float:
-        assert self.process is not None
-        return group_cpu_seconds(self.process.pid)
-
-    def pss_kib(self) -> int:
-        assert self.process is not None
-        return group_pss_kib(self.process.pid)
-
-    def threads(self) -> int:
-        assert self.process is not None
-        return group_threads(self.process.pid)
-
-
-def label(server: str, app: str, endpoint: str) -> str:
-    return f"{server} | {app} {endpoint}"
-
-
 def bench(args: argparse.Namespace, project: Path, work: Path) -> dict[str, Any]:
-    load = (
-        wrk_load
-        if (args.loadgen == "wrk" or (args.loadgen == "auto" and shutil.which("wrk")))
-        else python_load
-    )
-    loadgen = "wrk" if load is wrk_load else "python"
+    load, loadgen = choose_load(args.loadgen)
     setup = prepare(project, work, args.database_url)
     db: Database = setup["db"]
     servers = [s for s in SERVERS if s in args.servers]
@@ -460,101 +373,31 @@ def bench(args: argparse.Namespace, project: Path, work: Path) -> dict[str, Any]
         for a in APPS
         if a == SERVICE or s not in ONLY_SERVICE
     }
-    auth: dict[str, Any] = {}
-    records: dict[str, list[dict[str, Any]]] = {}
-    rounds_data: list[dict[str, dict[str, Any]]] = []
-
-    def start(subject: Subject, log_name: str) -> GroupServer:
-        return GroupServer(
-            f"{subject.server} {subject.app}",
-            subject.command,
-            subject.cwd,
-            subject.env,
-            work / log_name,
-        )
-
-    def request_for(endpoint: str) -> tuple[str, dict[str, str]]:
-        if endpoint == LIVE:
-            return LIVE, {}
-        return f"/items/{auth['item_id']}", auth["headers"]
 
     try:
         log(
             f"django-servers: {loadgen}, {args.connections} connections, {args.seconds:.0f} s runs"
             f" (+{args.warmup:.0f} s warm-up), {args.rounds} rounds, servers: {', '.join(servers)}"
         )
-        # One start of each first (bytecode caches, page caches); the service
-        # under its own server first: its log-in makes the user and the item.
+        # The service under its own server first: its log-in makes the user
+        # and the item.
         first = (GTHREAD, SERVICE) if GTHREAD in servers else (servers[0], SERVICE)
-        with start(subjects[first], "warm-up.log") as server:
-            auth["headers"], auth["item_id"] = log_in(server.url)
-            status, body = http("GET", server.url + request_for(ITEM)[0], headers=auth["headers"])
-            if status != 200:
-                raise RuntimeError(f"service item read: {status} {body[:300]!r}")
-            expected = json.loads(body)
-        for key, subject in subjects.items():
-            with start(subject, "warm-up.log") as server:
-                for endpoint in subject.endpoints:
-                    path, headers = request_for(endpoint)
-                    status, body = http("GET", server.url + path, headers=headers)
-                    if status != 200:
-                        raise RuntimeError(f"{key} GET {path}: {status} {body[:300]!r}")
-                    if endpoint == ITEM and json.loads(body) != expected:
-                        raise RuntimeError(f"{key} answers {body[:300]!r}, the service {expected}")
+        with start(subjects[first], work, "warm-up.log") as server:
+            auth = Auth(*log_in(server.url))
+            expected = read_item(server.url, auth)
+        check_answers(subjects, work, auth, expected)
         log(
             "django-servers: every server answers both endpoints;"
             " the floors answer the service's JSON"
         )
-
-        order = list(subjects)
-        for i in range(args.rounds):
-            this_round: dict[str, dict[str, Any]] = {}
-            for key in rotated(order, i):
-                subject = subjects[key]
-                log_name = f"{subject.server}_{subject.app}.log".replace(" ", "_")
-                with start(subject, log_name) as server:
-                    time.sleep(1.0)
-                    idle_pss = server.pss_kib()
-                    for endpoint in subject.endpoints:
-                        name = label(subject.server, subject.app, endpoint)
-                        path, headers = request_for(endpoint)
-                        load(server.url + path, args.warmup, args.connections, headers)
-                        cpu_before = server.cpu_seconds()
-                        figures = load(server.url + path, args.seconds, args.connections, headers)
-                        cpu = server.cpu_seconds() - cpu_before
-                        figures.update(
-                            idle_pss_kib=idle_pss,
-                            pss_after_kib=server.pss_kib(),
-                            threads_after=server.threads(),
-                            db_connections=db.connections(),
-                            cpu_us_per_request=cpu / max(1, figures["requests"]) * 1e6,
-                            server_cpu_share=cpu / args.seconds,
-                        )
-                        this_round[name] = figures
-                        records.setdefault(name, []).append(figures)
-                        log(
-                            f"round {i + 1}/{args.rounds} {name}: {figures['rps']:.0f} req/s,"
-                            f" p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms,"
-                            f" {figures['cpu_us_per_request']:.0f} us CPU/req"
-                            f" (busy {figures['server_cpu_share']:.0%}),"
-                            f" PSS {figures['pss_after_kib'] / 1024:.0f} MiB,"
-                            f" {figures['threads_after']} threads,"
-                            f" {figures['db_connections']} db conns"
-                            + (
-                                f", {figures['non_2xx']} non-2xx,"
-                                f" {figures['socket_errors']} socket errors"
-                                if figures["non_2xx"] or figures["socket_errors"]
-                                else ""
-                            )
-                        )
-            rounds_data.append(this_round)
+        records, rounds_data = measure_rounds(subjects, work, auth, args, load, db.connections)
         shutdown = {}
         if not args.skip_shutdown:
             for server_name in servers:
                 if server_name in ONLY_SERVICE:
                     continue
                 shutdown[server_name] = shutdown_probe(
-                    start(subjects[(server_name, MINI)], "shutdown.log")
+                    start(subjects[(server_name, MINI)], work, "shutdown.log")
                 )
                 log(f"shutdown {server_name}: {shutdown[server_name]}")
     finally:
@@ -566,9 +409,7 @@ def bench(args: argparse.Namespace, project: Path, work: Path) -> dict[str, Any]
     ratios: dict[str, list[float]] = {}
 
     def add_ratio(name: str, top: str, bottom: str, figure: str) -> None:
-        values = [
-            r[top][figure] / r[bottom][figure] for r in rounds_data if top in r and bottom in r
-        ]
+        values = per_round(rounds_data, top, bottom, figure)
         if values:
             ratios[name] = values
 
@@ -639,14 +480,6 @@ def bench(args: argparse.Namespace, project: Path, work: Path) -> dict[str, Any]
                     figure,
                 )
 
-    summary = {
-        name: {
-            k: median([run_[k] for run_ in runs])
-            for k in runs[0]
-            if isinstance(runs[0][k], (int, float))
-        }
-        for name, runs in records.items()
-    }
     return {
         "rounds": args.rounds,
         "seconds_per_run": args.seconds,
@@ -654,7 +487,7 @@ def bench(args: argparse.Namespace, project: Path, work: Path) -> dict[str, Any]
         "load_generator": loadgen,
         "versions": versions(project),
         "runs": records,
-        "median": summary,
+        "median": medians(records),
         "ratios": ratios,
         "median_ratios": {k: median(v) for k, v in ratios.items()},
         "shutdown": shutdown,
@@ -720,42 +553,7 @@ def shutdown_probe(
 
 
 def report(result: dict[str, Any]) -> str:
-    conns = result["connections"]
-    rows = []
-    for name, runs in result["runs"].items():
-        m = result["median"][name]
-        rows.append([
-            name,
-            f"{m['rps']:.0f}",
-            spread([r["rps"] for r in runs], "{:.0f}"),
-            f"{m['p50_ms']:.2f}",
-            f"{m['p99_ms']:.2f}",
-            f"{m['busy_connections']:.0f}" + ("!" if m["busy_connections"] < 0.9 * conns else ""),
-            f"{m['cpu_us_per_request']:.0f}",
-            f"{m['server_cpu_share']:.0%}",
-            f"{m['idle_pss_kib'] / 1024:.0f}",
-            f"{m['pss_after_kib'] / 1024:.0f}",
-            f"{m['threads_after']:.0f}",
-            f"{m['db_connections']:.0f}",
-            f"{m['non_2xx']:.0f}/{m['socket_errors']:.0f}",
-        ])  # fmt: skip
-    out = table(
-        [
-            f"1 worker, {conns} conns, {result['seconds_per_run']:.0f} s,"
-            f" {result['load_generator']}",
-            "req/s", "range", "p50 ms", "p99 ms", "busy conns", "CPU us/req", "busy",
-            "PSS idle MiB", "PSS after MiB", "threads", "db conns", "non2xx/err",
-        ],
-        rows,
-    )  # fmt: skip
-    out += (
-        "\n  CPU, PSS and threads are summed over the server's process group (master and worker)."
-        "\n  db conns: PostgreSQL backends on the benchmark database after the run."
-        "\n  busy conns: req/s x mean latency (Little's law);"
-        " ! marks fewer than 90% of the offered."
-    )
-    ratio_rows = [[k, f"{median(v):.2f}", spread(v)] for k, v in result["ratios"].items()]
-    out += "\n\n" + table(["ratio (per round, median)", "median", "range"], ratio_rows)
+    out = report_runs(result)
     if result["shutdown"]:
         rows = [
             [
@@ -776,7 +574,7 @@ def report(result: dict[str, Any]) -> str:
             "\n  3 requests of 2 s in flight and one idle keep-alive connection"
             " when the signal is sent."
         )
-    out += "\n\n" + "versions: " + ", ".join(f"{k} {v}" for k, v in result["versions"].items())
+    out += "\n\n" + report_versions(result)
     return out
 
 
@@ -793,11 +591,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="postgresql://postgres@127.0.0.1:5432/postgres",
         help="a server where a private database can be created and dropped",
     )
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--warmup", type=float, default=1.5)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
+    add_round_arguments(parser)
     parser.add_argument(
         "--servers",
         nargs="+",
@@ -807,7 +601,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"a subset of: {', '.join(SERVERS)}",
     )
     parser.add_argument("--skip-shutdown", action="store_true", help="skip the SIGTERM probe")
-    parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
     args = parser.parse_args(argv)
 
     project = args.project.resolve()

@@ -12,8 +12,10 @@ it ships, one worker, 127.0.0.1, the same connection count:
 FastAPI's figures are the serve part's (uvicorn; floors: a one-route FastAPI
 app and raw_items.py on asyncpg). Django's come from django_servers.py run
 for the server it ships (gunicorn gthread; floors: django_mini.py and
-bare_wsgi_items.py on psycopg), in the same run. The goals are DESIGN.md
-section 8's: at least 0.8x and 0.5x.
+bare_wsgi_items.py on psycopg), Litestar's from litestar_servers.py run for
+the server it ships (uvicorn; floors: litestar_mini.py and, as for FastAPI,
+raw_items.py), in the same run. The goals are DESIGN.md section 8's: at
+least 0.8x and 0.5x.
 """
 
 from __future__ import annotations
@@ -30,6 +32,60 @@ from stats import log, median, spread, table, verdict
 
 HERE = Path(__file__).resolve().parent
 DJANGO_SERVER = "gunicorn gthread"  # what server.py of the Django flavour runs
+LITESTAR_SERVER = "uvicorn"  # what server.py of the Litestar flavour runs
+
+
+def measure_flavour(
+    work: Path,
+    framework: str,
+    script: str,
+    server: str,
+    options: list[str],
+) -> dict[str, Any]:
+    """Render `framework` with the serve part's answers, sync it, and run its
+    servers script for the one server it ships: that script's JSON figures."""
+    project = work / framework
+    copier_copy(TEMPLATE, project, [*SERVER_DATA, "-d", f"framework={framework}"])
+    run([find_uv(), "sync", "-q"], cwd=project, env=base_env())
+    figures = work / f"{framework}.json"
+    log(f"frameworks: {framework} under {server} ({script})")
+    _, output = run(
+        [
+            sys.executable,
+            str(HERE / script),
+            "--project",
+            str(project),
+            "--servers",
+            server,
+            *options,
+            "--json",
+            str(figures),
+        ],
+        env=base_env(),
+        timeout=3600,
+    )
+    log(output)
+    return json.loads(figures.read_text())
+
+
+def round_options(
+    rounds: int, seconds: float, warmup: float, connections: int, loadgen: str, database_url: str
+) -> list[str]:
+    """The serve part's plan, as the servers scripts take it."""
+    return [
+        "--database-url",
+        database_url,
+        "--rounds",
+        str(rounds),
+        "--seconds",
+        str(seconds),
+        "--warmup",
+        str(warmup),
+        "--connections",
+        str(connections),
+        "--loadgen",
+        loadgen,
+    ]
 
 
 def bench_django(
@@ -42,40 +98,31 @@ def bench_django(
     database_url: str,
 ) -> dict[str, Any]:
     """The Django service and its floors under gunicorn gthread (django_servers.py)."""
-    project = work / "django"
-    copier_copy(TEMPLATE, project, [*SERVER_DATA, "-d", "framework=django"])
-    run([find_uv(), "sync", "-q"], cwd=project, env=base_env())
-    figures = work / "django.json"
-    log("frameworks: Django under gunicorn gthread (django_servers.py)")
-    _, output = run(
-        [
-            sys.executable,
-            str(HERE / "django_servers.py"),
-            "--project",
-            str(project),
-            "--database-url",
-            database_url,
-            "--servers",
-            DJANGO_SERVER,
-            "--rounds",
-            str(rounds),
-            "--seconds",
-            str(seconds),
-            "--warmup",
-            str(warmup),
-            "--connections",
-            str(connections),
-            "--loadgen",
-            loadgen,
-            "--skip-shutdown",
-            "--json",
-            str(figures),
-        ],
-        env=base_env(),
-        timeout=3600,
+    options = round_options(rounds, seconds, warmup, connections, loadgen, database_url)
+    return measure_flavour(
+        work, "django", "django_servers.py", DJANGO_SERVER, [*options, "--skip-shutdown"]
     )
-    log(output)
-    return json.loads(figures.read_text())
+
+
+def bench_litestar(
+    work: Path,
+    rounds: int,
+    seconds: float,
+    warmup: float,
+    connections: int,
+    loadgen: str,
+    database_url: str,
+    redis_url: str,
+) -> dict[str, Any]:
+    """The Litestar service and its floors under uvicorn (litestar_servers.py)."""
+    options = round_options(rounds, seconds, warmup, connections, loadgen, database_url)
+    return measure_flavour(
+        work,
+        "litestar",
+        "litestar_servers.py",
+        LITESTAR_SERVER,
+        [*options, "--redis-url", redis_url],
+    )
 
 
 def _django_row(result: dict[str, Any]) -> dict[str, Any]:
@@ -95,6 +142,23 @@ def _django_row(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _litestar_row(result: dict[str, Any]) -> dict[str, Any]:
+    runs = result["median"]
+    ratios = result["ratios"]
+    service = f"{LITESTAR_SERVER} | service"
+    return {
+        "framework": "Litestar",
+        "server": LITESTAR_SERVER,
+        "live": runs[f"{service} /health/live"]["rps"],
+        "live_floor": runs[f"{LITESTAR_SERVER} | Litestar one-route /health/live"]["rps"],
+        "live_ratios": ratios[f"{LITESTAR_SERVER}: service live / one-route Litestar live, req/s"],
+        "item": runs[f"{service} /items/{{id}}"]["rps"],
+        "item_floor": runs[f"{LITESTAR_SERVER} | bare ASGI /items/{{id}}"]["rps"],
+        "item_ratios": ratios[f"{LITESTAR_SERVER}: service item / bare ASGI item, req/s"],
+        "framework_item": runs[f"{LITESTAR_SERVER} | Litestar+SQLAlchemy /items/{{id}}"]["rps"],
+    }
+
+
 def _fastapi_row(result: dict[str, Any]) -> dict[str, Any]:
     runs = result["median"]
     ratios = result["ratios"]
@@ -111,8 +175,10 @@ def _fastapi_row(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def report_frameworks(serve: dict[str, Any] | None, django: dict[str, Any]) -> str:
-    rows = ([_fastapi_row(serve)] if serve else []) + [_django_row(django)]
+def report_frameworks(
+    serve: dict[str, Any] | None, django: dict[str, Any], litestar: dict[str, Any]
+) -> str:
+    rows = ([_fastapi_row(serve)] if serve else []) + [_django_row(django), _litestar_row(litestar)]
     live_goal, item_goal = TARGETS["live_vs_minimal_min"], TARGETS["items_vs_raw_min"]
     cells = []
     for row in rows:
@@ -156,7 +222,8 @@ def report_frameworks(serve: dict[str, Any] | None, django: dict[str, Any]) -> s
         " of the same interface\n  doing the item read with the raw driver). Ratios are per-round"
         " medians of interleaved runs.\n  framework alone: the item read on the framework and its"
         " ORM without the template\n  (orm_items.py: FastAPI + SQLAlchemy; drf_items.py: DRF +"
-        " the Django ORM), and its ratio to the raw driver."
+        " the Django ORM; litestar_items.py:\n  Litestar + SQLAlchemy), and its ratio to the raw"
+        " driver. FastAPI and Litestar share the\n  raw driver's app (raw_items.py, asyncpg)."
     )
     if not serve:
         out += "\n  (FastAPI: run the serve part too, e.g. --only serve --only frameworks)"

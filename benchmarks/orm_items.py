@@ -9,47 +9,18 @@ floor and the service it splits the item read's cost in two: what FastAPI
 and the ORM take, and what the template adds on top.
 
 Runs in the rendered project's environment beside raw_items.py (whose token
-check and environment variables it shares), under the benchmark's launcher.
+check and environment variables it shares) and orm_tables.py (the models and
+the engine's settings), under the benchmark's launcher.
 """
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, HTTPException
-from raw_items import DATABASE_URL, POOL_MAX, POOL_MIN, iso, user_id_of
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from orm_tables import Item, User, sessions
+from raw_items import iso, user_id_of
+from sqlalchemy.ext.asyncio import AsyncSession
 
-
-class Base(DeclarativeBase):
-    pass
-
-
-class User(Base):
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    is_active: Mapped[bool]
-
-
-class Item(Base):
-    __tablename__ = "items"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    owner_id: Mapped[int]
-    name: Mapped[str]
-    description: Mapped[str | None]
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
-
-
-engine = create_async_engine(
-    DATABASE_URL.replace("postgresql://", "postgresql+asyncpg://", 1),
-    pool_size=POOL_MIN,
-    max_overflow=POOL_MAX - POOL_MIN,
-).execution_options(isolation_level="AUTOCOMMIT")
-sessions = async_sessionmaker(engine, expire_on_commit=False)
 app = FastAPI()
 UNAUTHORIZED = HTTPException(401, "Invalid or expired token", {"WWW-Authenticate": "Bearer"})
 

@@ -15,9 +15,10 @@ asserts nothing. Three parts:
           settings as its floors: a one-route FastAPI app for /health/live,
           and for the item read a bare ASGI app doing the same work with
           asyncpg and PyJWT (raw_items.py) on the same database rows.
-  frameworks  the Django flavour measured the same way under its own server
-          (gunicorn gthread, django_servers.py), printed beside FastAPI's
-          serve figures from the same run.
+  frameworks  the Django and Litestar flavours measured the same way under
+          the server each ships (gunicorn gthread, django_servers.py;
+          uvicorn, litestar_servers.py), printed beside FastAPI's serve
+          figures from the same run.
 
 Usage (from the template repository):
     .venv/bin/python benchmarks/run.py [--quick] [--json out.json]
@@ -44,7 +45,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from frameworks import bench_django, report_frameworks
+from frameworks import bench_django, bench_litestar, report_frameworks
 from green import bench_green, report_green
 from processes import base_env, cache_bytecode_in, exit_on_signal, find_uv, stop_all
 from render import bench_render, report_render
@@ -159,10 +160,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.loadgen,
                 args.database_url,
             )
+            results["litestar"] = bench_litestar(
+                work,
+                plan["serve_rounds"],
+                plan["serve_seconds"],
+                plan["serve_warmup_seconds"],
+                args.connections,
+                args.loadgen,
+                args.database_url,
+                args.redis_url,
+            )
             reports.append(
                 (
                     "4. Frameworks side by side (one worker, 127.0.0.1)",
-                    report_frameworks(results.get("serve"), results["django"]),
+                    report_frameworks(results.get("serve"), results["django"], results["litestar"]),
                 )
             )
     finally:

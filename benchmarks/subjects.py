@@ -30,6 +30,7 @@ RAW_ITEMS = Path(__file__).with_name("raw_items.py")
 # The item read on FastAPI + the SQLAlchemy ORM alone (no template code).
 ORM = "FastAPI+SQLAlchemy"
 ORM_ITEMS = Path(__file__).with_name("orm_items.py")
+ORM_TABLES = Path(__file__).with_name("orm_tables.py")  # its models and engine
 
 BARE_ASGI = '''\
 """The least an ASGI app can do: the same JSON for every request."""
@@ -173,6 +174,7 @@ def prepare_service(work: Path, database_url: str, redis_url: str) -> dict[str, 
     (refs / "launcher.py").write_text(LAUNCHER)
     shutil.copyfile(RAW_ITEMS, refs / "raw_items.py")
     shutil.copyfile(ORM_ITEMS, refs / "orm_items.py")
+    shutil.copyfile(ORM_TABLES, refs / "orm_tables.py")
     return {
         "project": project,
         "python": python,

@@ -51,6 +51,12 @@ UNRELEASED_CANONICAL: dict[str, dict[str, object]] = {
         "cache": "redis",
         "observability": ["prometheus", "opentelemetry", "sentry"],
     },
+    "litestar-mysql-jwt": {
+        "framework": "litestar",
+        "database": "mysql",
+        "cache": "redis",
+        "observability": ["prometheus", "opentelemetry"],
+    },
 }
 GOLDEN = {**CANONICAL, **UNRELEASED_CANONICAL}
 

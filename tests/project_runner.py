@@ -185,8 +185,13 @@ class Service:
         self.log_path = log_path
 
 
-# What each framework's server logs as the last step of a graceful stop.
-SHUTDOWN_LINES = {"fastapi": "Application shutdown complete", "django": "Shutting down: Master"}
+# What each framework's server logs as the last step of a graceful stop:
+# uvicorn for the ASGI frameworks, gunicorn for the WSGI ones.
+SHUTDOWN_LINES = {
+    "fastapi": "Application shutdown complete",
+    "litestar": "Application shutdown complete",
+    "django": "Shutting down: Master",
+}
 
 
 @contextlib.contextmanager

@@ -126,7 +126,42 @@ DJANGO_PROJECTS: list[dict[str, object]] = [
     },
     {"framework": "django", "database": "mysql", "auth": "none", "observability": ["sentry"]},
 ]
-PROJECTS = FASTAPI_PROJECTS + DJANGO_PROJECTS
+LITESTAR_PROJECTS: list[dict[str, object]] = [
+    {
+        "framework": "litestar",
+        "database": "sqlite",
+        "auth": "jwt",
+        "python_version": "3.12",
+        "code_style": "black-isort",
+    },
+    {"framework": "litestar", "database": "sqlite", "auth": "none", "observability": ["sentry"]},
+    {
+        "framework": "litestar",
+        "database": "postgresql",
+        "auth": "jwt",
+        "cache": "redis",
+        "observability": ["prometheus", "opentelemetry", "sentry"],
+    },
+    {
+        "framework": "litestar",
+        "database": "postgresql",
+        "auth": "none",
+        "python_version": "3.11",
+        "observability": [],
+        "ci": "none",
+    },
+    {
+        "framework": "litestar",
+        "database": "mysql",
+        "auth": "jwt",
+        "cache": "redis",
+        "python_version": "3.11",
+        "code_style": "black-isort",
+        "observability": ["opentelemetry"],
+    },
+    {"framework": "litestar", "database": "mysql", "auth": "none", "python_version": "3.12"},
+]
+PROJECTS = FASTAPI_PROJECTS + DJANGO_PROJECTS + LITESTAR_PROJECTS
 
 
 def _id(answers: dict[str, object]) -> str:

@@ -20,10 +20,7 @@ from tests.services import require_service
 
 pytestmark = pytest.mark.project
 
-# Litestar: the app factory, health and the shared ASGI stack so far.
-UNOFFERED_PROJECTS = [
-    {"framework": "litestar", "database": "sqlite", "auth": "none", "observability": []},
-]
+UNOFFERED_PROJECTS: list[dict[str, object]] = []
 
 
 def _id(answers: dict[str, object]) -> str:

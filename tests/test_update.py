@@ -76,6 +76,14 @@ FLAVOURS = {
         domain_line="APPS",
         example="items/serializers.py",
     ),
+    "litestar": Flavour(
+        data=("--data=framework=litestar",),
+        owned="health.py",
+        owned_old="PING_TIMEOUT_SECONDS = 2.0",
+        owned_new="PING_TIMEOUT_SECONDS = 3.0",
+        domain_line="ROUTES",
+        example="items/service.py",
+    ),
 }
 
 

@@ -17,12 +17,7 @@ from pathlib import Path
 from tests.rendering import snapshot_template
 
 # question -> (the line of the last offered choice, the lines to add after it)
-UNOFFERED: dict[str, tuple[str, str]] = {
-    "framework": (
-        "    Django (Django REST framework): django\n",
-        "    Litestar (async, OpenAPI): litestar\n",
-    ),
-}
+UNOFFERED: dict[str, tuple[str, str]] = {}
 
 
 def offering(copier_yml_text: str) -> str:

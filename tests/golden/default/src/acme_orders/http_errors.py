@@ -63,6 +63,7 @@ def _document_operation_errors(operation: dict[str, Any]) -> None:
         responses.setdefault("401", {})
     if "requestBody" in operation:
         responses.setdefault("413", {})
+    if "requestBody" in operation or operation.get("parameters"):
         responses.setdefault("422", {})
     # Only the liveness probe never touches a dependency.
     if operation.get("operationId") != "live":

@@ -1,0 +1,182 @@
+"""Database seam: the engine, sessions and the declarative base.
+
+Framework-free: the web layer asks ``Database.session()`` for a session
+and hands it to the domain services, which never see the driver, so the
+database can change without touching domain code.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import cast
+
+import sqlalchemy.exc
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext import asyncio as sa_asyncio
+from sqlalchemy.orm import DeclarativeBase
+
+from acme_orders.runtime import Resource, Runtime
+from acme_orders.settings import Settings
+
+NAME = "database"
+# What a database that is down, restarting or out of connections raises:
+# the driver's own connection errors arrive as OSError, the rest wrapped.
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+)
+ASYNC_DRIVER = "mysql+aiomysql"
+# Plain URL schemes that mean this database; tests and platforms pass these.
+ACCEPTED_SCHEMES = frozenset(["mysql", "mariadb"])
+# URL query parameters the driver spells differently (e.g. libpq's sslmode).
+QUERY_RENAMES: dict[str, str] = {}
+
+# Stable constraint names, so migrations can drop what they created.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SessionSlots:
+    """At most as many sessions as the pool has connections, in arrival order.
+
+    Requests wait for a session here rather than in the pool, whose queue
+    lets a newcomer take the connection a woken waiter was handed (the
+    waiter then queues again at the back): under load some requests waited
+    for seconds there. asyncio's semaphore serves waiters in order.
+    """
+
+    def __init__(self, capacity: int, timeout: float) -> None:
+        self._free = asyncio.Semaphore(capacity)
+        self._timeout = timeout
+
+    @asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._free.acquire()
+        except TimeoutError:
+            # What the pool raises when it stays exhausted: an outage (503).
+            msg = f"no database connection free within {self._timeout} s"
+            raise sqlalchemy.exc.TimeoutError(msg) from None
+        try:
+            yield
+        finally:
+            self._free.release()
+
+
+def async_url(plain_url: str) -> URL:
+    """Map a plain database URL onto the async driver this project installs."""
+    url = make_url(plain_url)
+    if url.get_backend_name() not in ACCEPTED_SCHEMES:
+        accepted = ", ".join(sorted(ACCEPTED_SCHEMES))
+        msg = f"DATABASE_URL must start with one of: {accepted} (got {url.drivername})"
+        raise ValueError(msg)
+    query = {QUERY_RENAMES.get(key, key): value for key, value in url.query.items()}
+    return url.set(drivername=ASYNC_DRIVER, query=query)
+
+
+def create_engine(settings: Settings) -> sa_asyncio.AsyncEngine:
+    # Looked up on the module at call time, so tracing can wrap it.
+    return sa_asyncio.create_async_engine(
+        async_url(settings.database_url),
+        # Checks each connection before use: a database restart or an idle
+        # timeout costs one reconnect, not a failed request.
+        pool_pre_ping=True,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_timeout=settings.database_pool_timeout,
+        # Below MySQL's default wait_timeout and typical proxy idle limits.
+        pool_recycle=1800,
+        connect_args={"init_command": "SET time_zone = \u0027+00:00\u0027"},
+    )
+
+
+def read_engine(engine: sa_asyncio.AsyncEngine) -> sa_asyncio.AsyncEngine:
+    """The engine for requests that only read (see get_session).
+
+    The same as for writes: the driver would switch autocommit with a
+    statement on every checkout and another on return, more round trips
+    than the ROLLBACK it saves.
+    """
+    return engine
+
+
+def session_slots(settings: Settings) -> SessionSlots:
+    """As many sessions as the pool holds connections, waiting as long as it would."""
+    return SessionSlots(
+        settings.database_pool_size + settings.database_max_overflow,
+        settings.database_pool_timeout,
+    )
+
+
+class Database:
+    """The engine, and the sessions handed out on it in arrival order."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.engine = create_engine(settings)
+        self._sessions = sa_asyncio.async_sessionmaker(
+            self.engine, expire_on_commit=False
+        )
+        self._reading_sessions = sa_asyncio.async_sessionmaker(
+            read_engine(self.engine), expire_on_commit=False
+        )
+        self._slots = session_slots(settings)
+
+    @asynccontextmanager
+    async def session(
+        self, *, reading: bool = False
+    ) -> AsyncIterator[sa_asyncio.AsyncSession]:
+        """A session for one unit of work; the domain services commit it.
+
+        ``reading=True`` (for requests that only read, such as HTTP GET)
+        gives one on the read engine, which may skip the transaction
+        around the reads: such work must not write.
+        """
+        sessions = self._reading_sessions if reading else self._sessions
+        async with self._slots.held(), sessions() as session:
+            yield session
+
+
+@asynccontextmanager
+async def connect(settings: Settings) -> AsyncIterator[Database]:
+    database = Database(settings)
+    try:
+        yield database
+    finally:
+        await database.engine.dispose()
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be reached right now.
+
+    Besides the errors above: a connection that broke during a statement
+    (a restart under load), whatever error the driver reported for it.
+    """
+    return isinstance(error, OUTAGE_ERRORS) or (
+        isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated
+    )
+
+
+async def ping(database: Database) -> None:
+    async with database.engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+
+
+RESOURCE = Resource(NAME, connect, ping, is_outage)
+
+
+def database(runtime: Runtime) -> Database:
+    """This runtime's database."""
+    return cast(Database, runtime.handle(RESOURCE))
