@@ -158,6 +158,22 @@ async def test_a_wrong_method_lists_every_allowed_one(
     assert {"GET", "POST"} <= allowed
 
 
+async def test_options_lists_every_method_of_the_path(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.options("/items")
+    allowed = {method.strip() for method in response.headers["allow"].split(",")}
+    assert {"GET", "POST"} <= allowed
+
+
+async def test_a_trailing_slash_is_redirected_to_the_path_without(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/health/live/", params={"a": "1"})
+    assert response.status_code == 307
+    assert response.headers["location"].endswith("/health/live?a=1")
+
+
 async def test_every_error_the_schema_names_has_the_shared_body(
     client: httpx.AsyncClient,
 ) -> None:

@@ -30,8 +30,8 @@ from acme_orders.errors import EXCEPTION_HANDLERS
 from acme_orders.logs import configure_logging
 from acme_orders.observability import web as observability_web
 from acme_orders.openapi import DocsController, openapi_config
-from acme_orders.options import answer_options
 from acme_orders.resources import RESOURCES
+from acme_orders.routing import answer_as_every_framework
 from acme_orders.runtime import Runtime
 from acme_orders.settings import Environment, Settings, get_settings
 
@@ -62,7 +62,7 @@ def create_litestar(
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
-        before_request=answer_options,
+        before_request=answer_as_every_framework,
         middleware=[close_sessions_when_done],
         state=State({RUNTIME: Runtime(settings, RESOURCES)}),
         lifespan=[lifespan],

@@ -133,7 +133,7 @@ def openapi_config(
     )
 
 
-def _json_not_found(response: Response[Any]) -> Response[Any]:
+async def _json_not_found(response: Response[Any]) -> Response[Any]:
     # Litestar answers other paths below the schema with an HTML page.
     if response.status_code == 404:
         return error_response(404, "Not Found")
