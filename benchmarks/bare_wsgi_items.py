@@ -1,18 +1,20 @@
-"""The floor of the Django service's item read: a bare WSGI app on psycopg.
+"""The floor of the WSGI services' item read: a bare WSGI app on psycopg.
 
-The same work as the rendered Django service's GET /items/{id}, with nothing
-else: decode the bearer token (PyJWT, HS256, the service's claims), read the
-user by id and check it is active, read the item by id and owner, answer the
-same JSON. No framework, ORM, serializer, middleware or log line. Two database
-round trips per request (the service makes three: Django's CONN_HEALTH_CHECKS
-adds a `SELECT 1` on the first query of each request).
+The same work as the rendered Django and Flask services' GET /items/{id},
+with nothing else: decode the bearer token (PyJWT, HS256, the service's
+claims), read the user by id and check it is active, read the item by id and
+owner, answer the same JSON. No framework, ORM, serializer, middleware or log
+line. Two database round trips per request (the services make three: Django's
+CONN_HEALTH_CHECKS adds a `SELECT 1` on the first query of each request, the
+Flask service's pool pings each connection it hands out).
 
 One psycopg connection per server thread, kept (autocommit), as Django keeps
 one per thread with CONN_MAX_AGE > 0. GET /health/live answers {"status":"ok"}
 with no work, the floor of each server itself.
 
 Runs in the rendered project's environment (psycopg and PyJWT installed),
-under each server the benchmark compares (django_servers.py). Reads
+under each server the benchmarks compare (django_servers.py,
+flask_servers.py). Reads
 DATABASE_URL (plain postgresql://) and SECRET_KEY.
 """
 

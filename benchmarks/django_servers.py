@@ -39,21 +39,13 @@ Load comes from `wrk` (one thread: the other core is the server's).
 from __future__ import annotations
 
 import argparse
-import atexit
-import contextlib
-import importlib.util
-import json
 import os
-import secrets
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
@@ -61,38 +53,38 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from processes import (  # noqa: E402
-    base_env,
-    cache_bytecode_in,
-    exit_on_signal,
-    find_uv,
-    http,
-    run,
-    stop_all,
-)
+from processes import http  # noqa: E402
 from server_rounds import (  # noqa: E402
     ITEM,
     LIVE,
+    SERVICE,
     Auth,
+    Floors,
     GroupServer,
+    PsycopgDatabase,
     add_round_arguments,
     check_answers,
     choose_load,
-    label,
+    ensure_installed,
+    floor_ratios,
+    granian_wsgi_command,
+    gunicorn_command,
     measure_rounds,
-    medians,
-    per_round,
+    prepare,
     read_item,
     report_runs,
     report_versions,
+    result_of,
+    run_in_project,
+    run_script,
+    server_ratios,
     start,
 )
-from stats import log, median, table  # noqa: E402
+from settings import PACKAGE, SLUG  # noqa: E402
+from stats import log, table  # noqa: E402
 from subjects import log_in  # noqa: E402
 
-SLUG = "acme-orders"
-PACKAGE = "acme_orders"
-SERVICE, MINI, BARE = "service", "Django one-view", "bare WSGI"
+MINI, BARE = "Django one-view", "bare WSGI"
 # The item read on DRF and the ORM alone (drf_items.py): what the framework costs.
 DRF = "Django+DRF"
 GTHREAD, SYNC, GRANIAN, GRANIAN4, UVICORN, UVICORN0 = (
@@ -105,14 +97,22 @@ GTHREAD, SYNC, GRANIAN, GRANIAN4, UVICORN, UVICORN0 = (
 )
 SERVERS = [GTHREAD, SYNC, GRANIAN, GRANIAN4, UVICORN, UVICORN0]
 APPS = {SERVICE: (LIVE, ITEM), MINI: (LIVE,), BARE: (LIVE, ITEM), DRF: (ITEM,)}
+FLOORS = Floors(MINI, "one-view Django", BARE, DRF)
 # The service alone, with database connections closed after each request
 # (DATABASE_CONN_MAX_AGE=0, what Django advises under ASGI); its floors are
 # uvicorn's.
 ONLY_SERVICE = {UVICORN0}
 FLOOR_SERVER = {UVICORN0: UVICORN}
-# server.py's settings, for the reference apps under gunicorn.
-GUNICORN_THREADS = 4
-GUNICORN_TIMEOUT = 30
+FLOOR_MODULES = ["django_mini.py", "bare_wsgi_items.py", "drf_items.py"]
+DISTRIBUTIONS = [
+    "django",
+    "djangorestframework",
+    "gunicorn",
+    "granian",
+    "uvicorn",
+    "psycopg",
+    "asgiref",
+]
 
 # uvicorn as the FastAPI flavour runs it (subjects.py's LAUNCHER), plus the
 # interface: Django's ASGI application, or a WSGI app in uvicorn's thread pool.
@@ -166,79 +166,7 @@ sys.exit(0)
 
 
 # --------------------------------------------------------------------------
-# Set-up: the project, its database, the scratch modules
-
-
-def venv_python(project: Path) -> Path:
-    return project / ".venv" / "bin" / "python"
-
-
-def ensure_servers_installed(project: Path) -> None:
-    missing = [
-        m for m in ("granian", "uvicorn", "uvloop", "httptools") if not importlib.util.find_spec(m)
-    ]
-    if missing:
-        log(f"installing {', '.join(missing)} into {project / '.venv'}")
-        run(
-            [
-                find_uv(),
-                "pip",
-                "install",
-                "-q",
-                "--python",
-                str(venv_python(project)),
-                "granian",
-                "uvicorn[standard]",
-            ],
-            cwd=project,
-            env=base_env(),
-            timeout=600,
-        )
-        importlib.invalidate_caches()
-
-
-def versions(project: Path) -> dict[str, str]:
-    from importlib.metadata import version
-
-    found = {"python": sys.version.split()[0]}
-    for dist in (
-        "django",
-        "djangorestframework",
-        "gunicorn",
-        "granian",
-        "uvicorn",
-        "psycopg",
-        "asgiref",
-    ):
-        with contextlib.suppress(Exception):
-            found[dist] = version(dist)
-    with contextlib.suppress(OSError, subprocess.SubprocessError, IndexError):
-        proc = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=10)
-        found["wrk"] = (proc.stdout or proc.stderr).split()[1]
-    return found
-
-
-class Database:
-    """A private database on the admin URL's server, dropped at the end."""
-
-    def __init__(self, admin_url: str) -> None:
-        import psycopg
-
-        self.admin = psycopg.connect(admin_url, autocommit=True)
-        self.name = f"bench_django_{secrets.token_hex(4)}"
-        self.admin.execute(f'CREATE DATABASE "{self.name}"')
-        parts = urllib.parse.urlsplit(admin_url)
-        self.url = urllib.parse.urlunsplit(parts._replace(path="/" + self.name))
-
-    def connections(self) -> int:
-        row = self.admin.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (self.name,)
-        ).fetchone()
-        return int(row[0]) if row else 0
-
-    def drop(self) -> None:
-        self.admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        self.admin.close()
+# Set-up: the service's ASGI module, the servers' command lines
 
 
 def service_asgi_source(project: Path) -> str:
@@ -259,13 +187,9 @@ class Subject:
 
     def __init__(self, server: str, app: str, setup: dict[str, Any]) -> None:
         self.server, self.app = server, app
-        project, scratch, bin_ = (
-            setup["project"],
-            setup["scratch"],
-            setup["project"] / ".venv" / "bin",
-        )
+        bin_ = setup["project"] / ".venv" / "bin"
         python = str(bin_ / "python")
-        self.cwd = scratch
+        self.cwd = setup["scratch"]
         self.env = dict(setup["service_env"] if app == SERVICE else setup["ref_env"])
         wsgi = {
             SERVICE: f"{PACKAGE}.config.wsgi:application",
@@ -280,82 +204,33 @@ class Subject:
             DRF: ("drf_items:asgi_application", "asgi3"),
         }[app]
 
-        def gunicorn(worker: str) -> Callable[[int], list[str]]:
-            threads = GUNICORN_THREADS if worker == "gthread" else 1
-            return lambda port: [
-                str(bin_ / "gunicorn"), "-k", worker, "--threads", str(threads), "-w", "1",
-                "--timeout", str(GUNICORN_TIMEOUT), "--graceful-timeout", str(GUNICORN_TIMEOUT),
-                "-b", f"127.0.0.1:{port}", wsgi,
-            ]  # fmt: skip
-
-        def granian(*extra: str) -> Callable[[int], list[str]]:
-            return lambda port: [
-                str(bin_ / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
-                "--port", str(port), "--workers", "1", *extra, wsgi,
-            ]  # fmt: skip
-
         if server == GTHREAD:
             # The console script itself (what `uv run acme-orders serve` runs).
             self.command = (
                 (lambda _port: [str(bin_ / SLUG), "serve"])
                 if app == SERVICE
-                else gunicorn("gthread")
+                else gunicorn_command(bin_, "gthread", wsgi)
             )
         elif server == SYNC:
             if app == SERVICE:
                 self.command = lambda _port: [python, "gunicorn_variant.py"]
                 self.env["BENCH_WORKER_CLASS"] = "sync"
             else:
-                self.command = gunicorn("sync")
+                self.command = gunicorn_command(bin_, "sync", wsgi)
         elif server == GRANIAN:
-            self.command = granian()
+            self.command = granian_wsgi_command(bin_, wsgi)
         elif server == GRANIAN4:
-            self.command = granian("--blocking-threads", "4")
+            self.command = granian_wsgi_command(bin_, wsgi, "--blocking-threads", "4")
         elif server in (UVICORN, UVICORN0):
             if server == UVICORN0:
                 self.env["DATABASE_CONN_MAX_AGE"] = "0"
             self.command = lambda port: [python, "uvicorn_launcher.py", asgi, str(port), interface]
         else:
             raise ValueError(server)
-        del project
 
     @property
     def endpoints(self) -> tuple[str, ...]:
         return APPS[self.app]
-
-
-def prepare(project: Path, work: Path, admin_url: str) -> dict[str, Any]:
-    db = Database(admin_url)
-    env = base_env()
-    service_env = {
-        **env,
-        "ENVIRONMENT": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "HOST": "127.0.0.1",
-        "WEB_CONCURRENCY": "1",
-        "DATABASE_URL": db.url,
-        "LOG_LEVEL": "INFO",
-        "ACCESS_TOKEN_EXPIRE_MINUTES": "600",
-        # Stopping a server between runs need not wait for load balancers.
-        "SHUTDOWN_DRAIN_SECONDS": "0",
-    }
-    run([str(project / ".venv" / "bin" / SLUG), "migrate"], cwd=work, env=service_env, timeout=120)
-    scratch = work / "apps"
-    scratch.mkdir()
-    (scratch / "service_asgi.py").write_text(service_asgi_source(project))
-    (scratch / "uvicorn_launcher.py").write_text(UVICORN_LAUNCHER)
-    (scratch / "gunicorn_variant.py").write_text(GUNICORN_VARIANT)
-    shutil.copyfile(HERE / "django_mini.py", scratch / "django_mini.py")
-    shutil.copyfile(HERE / "bare_wsgi_items.py", scratch / "bare_wsgi_items.py")
-    shutil.copyfile(HERE / "drf_items.py", scratch / "drf_items.py")
-    ref_env = {**env, "DATABASE_URL": db.url, "SECRET_KEY": service_env["SECRET_KEY"]}
-    return {
-        "project": project,
-        "scratch": scratch,
-        "db": db,
-        "service_env": service_env,
-        "ref_env": ref_env,
-    }
 
 
 # --------------------------------------------------------------------------
@@ -364,17 +239,26 @@ def prepare(project: Path, work: Path, admin_url: str) -> dict[str, Any]:
 
 def bench(args: argparse.Namespace, project: Path, work: Path) -> dict[str, Any]:
     load, loadgen = choose_load(args.loadgen)
-    setup = prepare(project, work, args.database_url)
-    db: Database = setup["db"]
+    db = PsycopgDatabase(args.database_url, "django")
     servers = [s for s in SERVERS if s in args.servers]
-    subjects = {
-        (s, a): Subject(s, a, setup)
-        for s in servers
-        for a in APPS
-        if a == SERVICE or s not in ONLY_SERVICE
-    }
-
     try:
+        setup = prepare(
+            project,
+            work,
+            db.url,
+            FLOOR_MODULES,
+            {
+                "service_asgi.py": service_asgi_source(project),
+                "uvicorn_launcher.py": UVICORN_LAUNCHER,
+                "gunicorn_variant.py": GUNICORN_VARIANT,
+            },
+        )
+        subjects = {
+            (s, a): Subject(s, a, setup)
+            for s in servers
+            for a in APPS
+            if a == SERVICE or s not in ONLY_SERVICE
+        }
         log(
             f"django-servers: {loadgen}, {args.connections} connections, {args.seconds:.0f} s runs"
             f" (+{args.warmup:.0f} s warm-up), {args.rounds} rounds, servers: {', '.join(servers)}"
@@ -407,89 +291,12 @@ def bench(args: argparse.Namespace, project: Path, work: Path) -> dict[str, Any]
             log(f"could not drop the benchmark database {db.name}: {error}")
 
     ratios: dict[str, list[float]] = {}
-
-    def add_ratio(name: str, top: str, bottom: str, figure: str) -> None:
-        values = per_round(rounds_data, top, bottom, figure)
-        if values:
-            ratios[name] = values
-
     for s in servers:
-        f = FLOOR_SERVER.get(s, s)
-        add_ratio(
-            f"{s}: service live / one-view Django live, req/s",
-            label(s, SERVICE, LIVE),
-            label(f, MINI, LIVE),
-            "rps",
-        )
-        add_ratio(
-            f"{s}: service live / one-view Django live, CPU/req",
-            label(s, SERVICE, LIVE),
-            label(f, MINI, LIVE),
-            "cpu_us_per_request",
-        )
-        if s == f:
-            add_ratio(
-                f"{s}: one-view Django live / bare WSGI live, req/s",
-                label(s, MINI, LIVE),
-                label(s, BARE, LIVE),
-                "rps",
-            )
-        add_ratio(
-            f"{s}: service item / bare WSGI item, req/s",
-            label(s, SERVICE, ITEM),
-            label(f, BARE, ITEM),
-            "rps",
-        )
-        add_ratio(
-            f"{s}: Django+DRF item / bare WSGI item, req/s",
-            label(f, DRF, ITEM),
-            label(f, BARE, ITEM),
-            "rps",
-        )
-        add_ratio(
-            f"{s}: service item / Django+DRF item, req/s",
-            label(s, SERVICE, ITEM),
-            label(f, DRF, ITEM),
-            "rps",
-        )
-        add_ratio(
-            f"{s}: service item / bare WSGI item, p99",
-            label(s, SERVICE, ITEM),
-            label(f, BARE, ITEM),
-            "p99_ms",
-        )
-        add_ratio(
-            f"{s}: service item / bare WSGI item, CPU/req",
-            label(s, SERVICE, ITEM),
-            label(f, BARE, ITEM),
-            "cpu_us_per_request",
-        )
-    for s in servers:
-        if s == GTHREAD:
-            continue
-        for endpoint in (LIVE, ITEM):
-            for figure, short in (
-                ("rps", "req/s"),
-                ("p99_ms", "p99"),
-                ("cpu_us_per_request", "CPU/req"),
-            ):
-                add_ratio(
-                    f"service {endpoint} {short}: {s} / {GTHREAD}",
-                    label(s, SERVICE, endpoint),
-                    label(GTHREAD, SERVICE, endpoint),
-                    figure,
-                )
-
+        ratios.update(floor_ratios(rounds_data, s, FLOORS, FLOOR_SERVER.get(s, s)))
+    # The service under each other server next to the server it ships.
+    ratios.update(server_ratios(rounds_data, servers, GTHREAD, {SERVICE: (LIVE, ITEM)}))
     return {
-        "rounds": args.rounds,
-        "seconds_per_run": args.seconds,
-        "connections": args.connections,
-        "load_generator": loadgen,
-        "versions": versions(project),
-        "runs": records,
-        "median": medians(records),
-        "ratios": ratios,
-        "median_ratios": {k: median(v) for k, v in ratios.items()},
+        **result_of(args, loadgen, DISTRIBUTIONS, records, ratios),
         "shutdown": shutdown,
     }
 
@@ -604,30 +411,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     project = args.project.resolve()
-    python = venv_python(project)
-    if not python.exists():
-        raise SystemExit(f"{python} not found: render and sync the Django project first")
-    if Path(sys.prefix).resolve() != (project / ".venv").resolve():
-        # psycopg (the database set-up) and granian/uvicorn live in the project's venv.
-        os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
-    ensure_servers_installed(project)
-
-    signal.signal(signal.SIGTERM, exit_on_signal)
-    signal.signal(signal.SIGHUP, exit_on_signal)
-    atexit.register(stop_all)
-    work = Path(tempfile.mkdtemp(prefix="django-servers-"))
-    cache_bytecode_in(work / "pycache")
-    started = time.monotonic()
-    try:
-        result = bench(args, project, work)
-    finally:
-        stop_all()
-    result["elapsed_seconds"] = time.monotonic() - started
-    print(report(result))
-    print(f"\n(total {result['elapsed_seconds']:.0f} s; server logs in {work})")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2, default=str))
-    return 0
+    # psycopg (the database set-up) and granian/uvicorn live in the project's venv.
+    run_in_project(project, "Django", __file__)
+    ensure_installed(
+        project, ["granian", "uvicorn", "uvloop", "httptools"], ["granian", "uvicorn[standard]"]
+    )
+    return run_script(args, "django", bench, report)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ app and raw_items.py on asyncpg). Django's come from django_servers.py run
 for the server it ships (gunicorn gthread; floors: django_mini.py and
 bare_wsgi_items.py on psycopg), Litestar's from litestar_servers.py run for
 the server it ships (uvicorn; floors: litestar_mini.py and, as for FastAPI,
-raw_items.py), in the same run. The goals are DESIGN.md section 8's: at
-least 0.8x and 0.5x.
+raw_items.py), Flask's from flask_servers.py run for the server it ships
+(gunicorn gthread; floors: flask_mini.py and, as for Django,
+bare_wsgi_items.py), in the same run. The goals are DESIGN.md section 8's:
+at least 0.8x and 0.5x.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from stats import log, median, spread, table, verdict
 HERE = Path(__file__).resolve().parent
 DJANGO_SERVER = "gunicorn gthread"  # what server.py of the Django flavour runs
 LITESTAR_SERVER = "uvicorn"  # what server.py of the Litestar flavour runs
+FLASK_SERVER = "gunicorn gthread"  # what server.py of the Flask flavour runs
 
 
 def measure_flavour(
@@ -125,38 +128,86 @@ def bench_litestar(
     )
 
 
-def _django_row(result: dict[str, Any]) -> dict[str, Any]:
+def bench_flask(
+    work: Path,
+    rounds: int,
+    seconds: float,
+    warmup: float,
+    connections: int,
+    loadgen: str,
+    database_url: str,
+    redis_url: str,
+) -> dict[str, Any]:
+    """The Flask service and its floors under gunicorn gthread (flask_servers.py)."""
+    options = round_options(rounds, seconds, warmup, connections, loadgen, database_url)
+    return measure_flavour(
+        work,
+        "flask",
+        "flask_servers.py",
+        FLASK_SERVER,
+        [*options, "--redis-url", redis_url],
+    )
+
+
+def _servers_row(
+    result: dict[str, Any],
+    framework: str,
+    server: str,
+    one_route: tuple[str, str],
+    bare: str,
+    alone: str,
+) -> dict[str, Any]:
+    """A row from a servers script's figures under `server`: `one_route` is
+    the one-route floor's label and its name in the ratios, `bare` the label
+    of the raw-driver floor, `alone` that of the framework and its ORM alone."""
     runs = result["median"]
     ratios = result["ratios"]
-    service = f"{DJANGO_SERVER} | service"
+    service = f"{server} | service"
+    mini, mini_named = one_route
     return {
-        "framework": "Django + DRF",
-        "server": DJANGO_SERVER,
+        "framework": framework,
+        "server": server,
         "live": runs[f"{service} /health/live"]["rps"],
-        "live_floor": runs[f"{DJANGO_SERVER} | Django one-view /health/live"]["rps"],
-        "live_ratios": ratios[f"{DJANGO_SERVER}: service live / one-view Django live, req/s"],
+        "live_floor": runs[f"{server} | {mini} /health/live"]["rps"],
+        "live_ratios": ratios[f"{server}: service live / {mini_named} live, req/s"],
         "item": runs[f"{service} /items/{{id}}"]["rps"],
-        "item_floor": runs[f"{DJANGO_SERVER} | bare WSGI /items/{{id}}"]["rps"],
-        "item_ratios": ratios[f"{DJANGO_SERVER}: service item / bare WSGI item, req/s"],
-        "framework_item": runs[f"{DJANGO_SERVER} | Django+DRF /items/{{id}}"]["rps"],
+        "item_floor": runs[f"{server} | {bare} /items/{{id}}"]["rps"],
+        "item_ratios": ratios[f"{server}: service item / {bare} item, req/s"],
+        "framework_item": runs[f"{server} | {alone} /items/{{id}}"]["rps"],
     }
+
+
+def _django_row(result: dict[str, Any]) -> dict[str, Any]:
+    return _servers_row(
+        result,
+        "Django + DRF",
+        DJANGO_SERVER,
+        ("Django one-view", "one-view Django"),
+        "bare WSGI",
+        "Django+DRF",
+    )
 
 
 def _litestar_row(result: dict[str, Any]) -> dict[str, Any]:
-    runs = result["median"]
-    ratios = result["ratios"]
-    service = f"{LITESTAR_SERVER} | service"
-    return {
-        "framework": "Litestar",
-        "server": LITESTAR_SERVER,
-        "live": runs[f"{service} /health/live"]["rps"],
-        "live_floor": runs[f"{LITESTAR_SERVER} | Litestar one-route /health/live"]["rps"],
-        "live_ratios": ratios[f"{LITESTAR_SERVER}: service live / one-route Litestar live, req/s"],
-        "item": runs[f"{service} /items/{{id}}"]["rps"],
-        "item_floor": runs[f"{LITESTAR_SERVER} | bare ASGI /items/{{id}}"]["rps"],
-        "item_ratios": ratios[f"{LITESTAR_SERVER}: service item / bare ASGI item, req/s"],
-        "framework_item": runs[f"{LITESTAR_SERVER} | Litestar+SQLAlchemy /items/{{id}}"]["rps"],
-    }
+    return _servers_row(
+        result,
+        "Litestar",
+        LITESTAR_SERVER,
+        ("Litestar one-route", "one-route Litestar"),
+        "bare ASGI",
+        "Litestar+SQLAlchemy",
+    )
+
+
+def _flask_row(result: dict[str, Any]) -> dict[str, Any]:
+    return _servers_row(
+        result,
+        "Flask + APIFlask",
+        FLASK_SERVER,
+        ("Flask one-route", "one-route Flask"),
+        "bare WSGI",
+        "APIFlask+SQLAlchemy",
+    )
 
 
 def _fastapi_row(result: dict[str, Any]) -> dict[str, Any]:
@@ -176,9 +227,16 @@ def _fastapi_row(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def report_frameworks(
-    serve: dict[str, Any] | None, django: dict[str, Any], litestar: dict[str, Any]
+    serve: dict[str, Any] | None,
+    django: dict[str, Any],
+    litestar: dict[str, Any],
+    flask: dict[str, Any],
 ) -> str:
-    rows = ([_fastapi_row(serve)] if serve else []) + [_django_row(django), _litestar_row(litestar)]
+    rows = ([_fastapi_row(serve)] if serve else []) + [
+        _django_row(django),
+        _litestar_row(litestar),
+        _flask_row(flask),
+    ]
     live_goal, item_goal = TARGETS["live_vs_minimal_min"], TARGETS["items_vs_raw_min"]
     cells = []
     for row in rows:
@@ -222,8 +280,10 @@ def report_frameworks(
         " of the same interface\n  doing the item read with the raw driver). Ratios are per-round"
         " medians of interleaved runs.\n  framework alone: the item read on the framework and its"
         " ORM without the template\n  (orm_items.py: FastAPI + SQLAlchemy; drf_items.py: DRF +"
-        " the Django ORM; litestar_items.py:\n  Litestar + SQLAlchemy), and its ratio to the raw"
-        " driver. FastAPI and Litestar share the\n  raw driver's app (raw_items.py, asyncpg)."
+        " the Django ORM; litestar_items.py:\n  Litestar + SQLAlchemy; flask_items.py: APIFlask +"
+        " sync SQLAlchemy), and its ratio to the raw\n  driver. FastAPI and Litestar share the"
+        " raw driver's app (raw_items.py, asyncpg), Django\n  and Flask theirs"
+        " (bare_wsgi_items.py, psycopg)."
     )
     if not serve:
         out += "\n  (FastAPI: run the serve part too, e.g. --only serve --only frameworks)"

@@ -21,12 +21,13 @@ from litestar import Litestar, Request, get
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath
-from orm_tables import Item, User, sessions
+from orm_tables import Item, User, async_sessions
 from raw_items import iso, user_id_of
 from sqlalchemy.ext.asyncio import AsyncSession
 
 # RFC 6750: a refusal names the scheme the client must use, as the service's does.
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
+sessions = async_sessions()
 
 
 async def provide_session() -> AsyncIterator[AsyncSession]:

@@ -37,18 +37,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import atexit
-import contextlib
-import importlib.util
-import json
-import os
 import secrets
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import time
 import urllib.parse
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -57,38 +47,37 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from processes import (  # noqa: E402
-    base_env,
-    cache_bytecode_in,
-    exit_on_signal,
-    find_uv,
-    run,
-    stop_all,
-)
 from server_rounds import (  # noqa: E402
     ITEM,
     LIVE,
+    SERVICE,
     Auth,
+    Floors,
     add_round_arguments,
     check_answers,
     choose_load,
-    label,
+    ensure_installed,
+    floor_ratios,
     measure_rounds,
-    medians,
-    per_round,
+    prepare,
     read_item,
     report_runs,
     report_versions,
+    result_of,
+    run_in_project,
+    run_script,
+    server_ratios,
     start,
 )
 from settings import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, SLUG  # noqa: E402
-from stats import log, median  # noqa: E402
+from stats import log  # noqa: E402
 from subjects import LAUNCHER, log_in  # noqa: E402
 
-SERVICE, MINI, BARE = "service", "Litestar one-route", "bare ASGI"
+MINI, BARE = "Litestar one-route", "bare ASGI"
 # The item read on Litestar and the ORM alone (litestar_items.py): what the framework costs.
 ORM = "Litestar+SQLAlchemy"
 APPS = {SERVICE: (LIVE, ITEM), MINI: (LIVE,), BARE: (LIVE, ITEM), ORM: (ITEM,)}
+FLOORS = Floors(MINI, "one-route Litestar", BARE, ORM)
 # Each app as an ASGI target; the service's is its factory (as server.py serves it).
 TARGETS = {
     SERVICE: "acme_orders.main:create_app",
@@ -100,51 +89,21 @@ UVICORN, GRANIAN = "uvicorn", "granian"
 SERVERS = [UVICORN, GRANIAN]
 # What the scratch directory holds besides the launcher: the floors and what they import.
 FLOOR_MODULES = ["litestar_mini.py", "litestar_items.py", "raw_items.py", "orm_tables.py"]
+DISTRIBUTIONS = [
+    "litestar",
+    "msgspec",
+    "pydantic",
+    "uvicorn",
+    "granian",
+    "uvloop",
+    "httptools",
+    "sqlalchemy",
+    "asyncpg",
+]
 
 
 # --------------------------------------------------------------------------
-# Set-up: the project, its database, the scratch modules
-
-
-def venv_python(project: Path) -> Path:
-    return project / ".venv" / "bin" / "python"
-
-
-def ensure_granian_installed(project: Path) -> None:
-    """granian is not one of the project's dependencies: measuring it adds it."""
-    if importlib.util.find_spec("granian"):
-        return
-    log(f"installing granian into {project / '.venv'}")
-    run(
-        [find_uv(), "pip", "install", "-q", "--python", str(venv_python(project)), "granian"],
-        cwd=project,
-        env=base_env(),
-        timeout=600,
-    )
-    importlib.invalidate_caches()
-
-
-def versions() -> dict[str, str]:
-    from importlib.metadata import version
-
-    found = {"python": sys.version.split()[0]}
-    for dist in (
-        "litestar",
-        "msgspec",
-        "pydantic",
-        "uvicorn",
-        "granian",
-        "uvloop",
-        "httptools",
-        "sqlalchemy",
-        "asyncpg",
-    ):
-        with contextlib.suppress(Exception):
-            found[dist] = version(dist)
-    with contextlib.suppress(OSError, subprocess.SubprocessError, IndexError):
-        proc = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=10)
-        found["wrk"] = (proc.stdout or proc.stderr).split()[1]
-    return found
+# Set-up: the database (through asyncpg, the project's driver)
 
 
 class Database:
@@ -212,51 +171,24 @@ def command(server: str, app: str, bin_: Path) -> Callable[[int], list[str]]:
     raise ValueError(server)
 
 
-def prepare(project: Path, work: Path, admin_url: str, redis_url: str) -> dict[str, Any]:
-    db = Database(admin_url)
-    env = base_env()
-    service_env = {
-        **env,
-        "ENVIRONMENT": "production",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "HOST": "127.0.0.1",
-        "WEB_CONCURRENCY": "1",
-        "DATABASE_URL": db.url,
-        "REDIS_URL": redis_url,
-        "LOG_LEVEL": "INFO",
-        "ACCESS_TOKEN_EXPIRE_MINUTES": "600",
-        # Stopping a server between runs need not wait for load balancers.
-        "SHUTDOWN_DRAIN_SECONDS": "0",
-    }
-    run([str(project / ".venv" / "bin" / SLUG), "migrate"], cwd=project, env=service_env)
-    scratch = work / "apps"
-    scratch.mkdir()
-    (scratch / "launcher.py").write_text(LAUNCHER)
-    for module in FLOOR_MODULES:
-        shutil.copyfile(HERE / module, scratch / module)
-    # The floors read the service's database with its signing key; their pools
-    # are as large as the service's (the same defaults, set for none).
-    ref_env = {**env, "DATABASE_URL": db.url, "SECRET_KEY": service_env["SECRET_KEY"]}
-    return {
-        "project": project,
-        "scratch": scratch,
-        "db": db,
-        "service_env": service_env,
-        "ref_env": ref_env,
-    }
-
-
 # --------------------------------------------------------------------------
 # Measuring
 
 
 def bench(args: argparse.Namespace, project: Path, work: Path) -> dict[str, Any]:
     load, loadgen = choose_load(args.loadgen)
-    setup = prepare(project, work, args.database_url, args.redis_url)
-    db: Database = setup["db"]
+    db = Database(args.database_url)
     servers = [s for s in SERVERS if s in args.servers]
-    subjects = {(s, a): Subject(s, a, setup) for s in servers for a in APPS}
     try:
+        setup = prepare(
+            project,
+            work,
+            db.url,
+            FLOOR_MODULES,
+            {"launcher.py": LAUNCHER},
+            REDIS_URL=args.redis_url,
+        )
+        subjects = {(s, a): Subject(s, a, setup) for s in servers for a in APPS}
         log(
             f"litestar-servers: {loadgen}, {args.connections} connections,"
             f" {args.seconds:.0f} s runs (+{args.warmup:.0f} s warm-up), {args.rounds} rounds,"
@@ -279,74 +211,16 @@ def bench(args: argparse.Namespace, project: Path, work: Path) -> dict[str, Any]
         except Exception as error:
             log(f"could not drop the benchmark database {db.name}: {error}")
 
-    ratios = compare(servers, rounds_data)
-    return {
-        "rounds": args.rounds,
-        "seconds_per_run": args.seconds,
-        "connections": args.connections,
-        "load_generator": loadgen,
-        "versions": versions(),
-        "runs": records,
-        "median": medians(records),
-        "ratios": ratios,
-        "median_ratios": {k: median(v) for k, v in ratios.items()},
-    }
+    return result_of(args, loadgen, DISTRIBUTIONS, records, compare(servers, rounds_data))
 
 
 def compare(servers: list[str], rounds_data: list[dict[str, Any]]) -> dict[str, list[float]]:
     """The per-round ratios: each server's service next to its floors, then
-    each other server next to uvicorn, app by app."""
+    each app under granian next to the same app under uvicorn."""
     ratios: dict[str, list[float]] = {}
-
-    def add_ratio(name: str, top: str, bottom: str, figure: str) -> None:
-        values = per_round(rounds_data, top, bottom, figure)
-        if values:
-            ratios[name] = values
-
     for s in servers:
-        service_live, service_item = label(s, SERVICE, LIVE), label(s, SERVICE, ITEM)
-        one_route, bare_live = label(s, MINI, LIVE), label(s, BARE, LIVE)
-        bare_item, orm_item = label(s, BARE, ITEM), label(s, ORM, ITEM)
-        for name, top, bottom, figure in (
-            ("service live / one-route Litestar live, req/s", service_live, one_route, "rps"),
-            (
-                "service live / one-route Litestar live, CPU/req",
-                service_live,
-                one_route,
-                "cpu_us_per_request",
-            ),
-            ("one-route Litestar live / bare ASGI live, req/s", one_route, bare_live, "rps"),
-            ("service item / bare ASGI item, req/s", service_item, bare_item, "rps"),
-            ("Litestar+SQLAlchemy item / bare ASGI item, req/s", orm_item, bare_item, "rps"),
-            ("service item / Litestar+SQLAlchemy item, req/s", service_item, orm_item, "rps"),
-            ("service item / bare ASGI item, p99", service_item, bare_item, "p99_ms"),
-            (
-                "service item / bare ASGI item, CPU/req",
-                service_item,
-                bare_item,
-                "cpu_us_per_request",
-            ),
-        ):
-            add_ratio(f"{s}: {name}", top, bottom, figure)
-    # The same app under another server: the service's three figures, and the
-    # floors' req/s (does the server's gain survive the app's own cost?).
-    for s in servers:
-        if s == UVICORN:
-            continue
-        for app, endpoints in APPS.items():
-            figures = (
-                [("rps", "req/s"), ("p99_ms", "p99"), ("cpu_us_per_request", "CPU/req")]
-                if app == SERVICE
-                else [("rps", "req/s")]
-            )
-            for endpoint in endpoints:
-                for figure, short in figures:
-                    add_ratio(
-                        f"{app} {endpoint} {short}: {s} / {UVICORN}",
-                        label(s, app, endpoint),
-                        label(UVICORN, app, endpoint),
-                        figure,
-                    )
+        ratios.update(floor_ratios(rounds_data, s, FLOORS))
+    ratios.update(server_ratios(rounds_data, servers, UVICORN, APPS))
     return ratios
 
 
@@ -384,31 +258,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     project = args.project.resolve()
-    python = venv_python(project)
-    if not python.exists():
-        raise SystemExit(f"{python} not found: render and sync the Litestar project first")
-    if Path(sys.prefix).resolve() != (project / ".venv").resolve():
-        # asyncpg (the database set-up) and granian live in the project's venv.
-        os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
+    # asyncpg (the database set-up) and granian live in the project's venv.
+    run_in_project(project, "Litestar", __file__)
     if GRANIAN in args.servers:
-        ensure_granian_installed(project)
-
-    signal.signal(signal.SIGTERM, exit_on_signal)
-    signal.signal(signal.SIGHUP, exit_on_signal)
-    atexit.register(stop_all)
-    work = Path(tempfile.mkdtemp(prefix="litestar-servers-"))
-    cache_bytecode_in(work / "pycache")
-    started = time.monotonic()
-    try:
-        result = bench(args, project, work)
-    finally:
-        stop_all()
-    result["elapsed_seconds"] = time.monotonic() - started
-    print(report(result))
-    print(f"\n(total {result['elapsed_seconds']:.0f} s; server logs in {work})")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2, default=str))
-    return 0
+        ensure_installed(project, ["granian"], ["granian"])
+    return run_script(args, "litestar", bench, report)
 
 
 if __name__ == "__main__":

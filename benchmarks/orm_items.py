@@ -17,11 +17,12 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, HTTPException
-from orm_tables import Item, User, sessions
+from orm_tables import Item, User, async_sessions
 from raw_items import iso, user_id_of
 from sqlalchemy.ext.asyncio import AsyncSession
 
 app = FastAPI()
+sessions = async_sessions()
 UNAUTHORIZED = HTTPException(401, "Invalid or expired token", {"WWW-Authenticate": "Bearer"})
 
 

@@ -3,7 +3,7 @@
 
 A script, not a test: it prints figures (medians of several runs; ratios
 taken per round from interleaved runs, since the machines are noisy) and
-asserts nothing. Three parts:
+asserts nothing. Four parts:
 
   render  copier copy time of the default and of the fullest combination,
           next to copier's own time for a one-file template (the floor).
@@ -15,9 +15,10 @@ asserts nothing. Three parts:
           settings as its floors: a one-route FastAPI app for /health/live,
           and for the item read a bare ASGI app doing the same work with
           asyncpg and PyJWT (raw_items.py) on the same database rows.
-  frameworks  the Django and Litestar flavours measured the same way under
-          the server each ships (gunicorn gthread, django_servers.py;
-          uvicorn, litestar_servers.py), printed beside FastAPI's serve
+  frameworks  the Django, Litestar and Flask flavours measured the same
+          way under the server each ships (gunicorn gthread,
+          django_servers.py; uvicorn, litestar_servers.py; gunicorn
+          gthread, flask_servers.py), printed beside FastAPI's serve
           figures from the same run.
 
 Usage (from the template repository):
@@ -45,7 +46,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from frameworks import bench_django, bench_litestar, report_frameworks
+from frameworks import bench_django, bench_flask, bench_litestar, report_frameworks
 from green import bench_green, report_green
 from processes import base_env, cache_bytecode_in, exit_on_signal, find_uv, stop_all
 from render import bench_render, report_render
@@ -170,10 +171,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.database_url,
                 args.redis_url,
             )
+            results["flask"] = bench_flask(
+                work,
+                plan["serve_rounds"],
+                plan["serve_seconds"],
+                plan["serve_warmup_seconds"],
+                args.connections,
+                args.loadgen,
+                args.database_url,
+                args.redis_url,
+            )
             reports.append(
                 (
                     "4. Frameworks side by side (one worker, 127.0.0.1)",
-                    report_frameworks(results.get("serve"), results["django"], results["litestar"]),
+                    report_frameworks(
+                        results.get("serve"),
+                        results["django"],
+                        results["litestar"],
+                        results["flask"],
+                    ),
                 )
             )
     finally:

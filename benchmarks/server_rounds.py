@@ -1,5 +1,5 @@
-"""Servers compared in interleaved rounds: what django_servers.py and
-litestar_servers.py share.
+"""Servers compared in interleaved rounds: what django_servers.py,
+litestar_servers.py and flask_servers.py share.
 
 A subject is one app (the service or a floor) under one server. Each is
 started once to check that it answers every endpoint it is measured on (the
@@ -7,26 +7,53 @@ item read with the service's own JSON), then all are measured in rounds, in
 a different order each round; ratios are taken within a round. CPU, memory
 (PSS) and threads are summed over the server's process group, so a server
 that runs its app in a child process (granian, gunicorn) is counted whole.
+
+Also what the scripts do alike around the rounds: re-running in the
+project's venv, installing the servers the project lacks, the service's
+environment and migrated database, the scratch directory of the floors, the
+WSGI servers' command lines, the ratios of each service to its floors and to
+the server it ships, the report and the script's frame (signals, work
+directory, JSON).
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
+import importlib.util
 import json
 import os
+import secrets
 import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Callable, Mapping
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from loadgen import python_load, wrk_load
-from processes import Server, http
+from processes import (
+    Server,
+    base_env,
+    cache_bytecode_in,
+    exit_on_signal,
+    find_uv,
+    http,
+    run,
+    stop_all,
+)
+from settings import SLUG
 from stats import log, median, rotated, spread, table
 
+HERE = Path(__file__).resolve().parent
 LIVE = "/health/live"
 ITEM = "/items/{id}"  # authenticated; the id and token come from the service's log-in
+SERVICE = "service"  # the rendered service, beside its floors under each server
 
 Load = Callable[[str, float, int, dict[str, str]], dict[str, Any]]
 
@@ -75,6 +102,149 @@ def choose_load(loadgen: str) -> tuple[Load, str]:
     if loadgen == "wrk" or (loadgen == "auto" and shutil.which("wrk")):
         return wrk_load, "wrk"
     return python_load, "python"
+
+
+# --------------------------------------------------------------------------
+# Set-up: the project's venv and servers, the database, the scratch modules
+
+
+def venv_python(project: Path) -> Path:
+    return project / ".venv" / "bin" / "python"
+
+
+def run_in_project(project: Path, flavour: str, script: str) -> None:
+    """Run `script` again with the project's Python, unless it already runs
+    there: the database driver of the set-up and the servers live in that venv."""
+    python = venv_python(project)
+    if not python.exists():
+        raise SystemExit(f"{python} not found: render and sync the {flavour} project first")
+    if Path(sys.prefix).resolve() != (project / ".venv").resolve():
+        os.execv(str(python), [str(python), str(Path(script).resolve()), *sys.argv[1:]])
+
+
+def ensure_installed(project: Path, modules: Sequence[str], requirements: Sequence[str]) -> None:
+    """The servers compared beside the one the project ships are not its
+    dependencies: measuring them installs `requirements` when a module is missing."""
+    missing = [m for m in modules if not importlib.util.find_spec(m)]
+    if not missing:
+        return
+    log(f"installing {', '.join(missing)} into {project / '.venv'}")
+    run(
+        [find_uv(), "pip", "install", "-q", "--python", str(venv_python(project)), *requirements],
+        cwd=project,
+        env=base_env(),
+        timeout=600,
+    )
+    importlib.invalidate_caches()
+
+
+def versions(dists: Sequence[str]) -> dict[str, str]:
+    """Python's version, each of `dists` installed, and wrk's."""
+    from importlib.metadata import version
+
+    found = {"python": sys.version.split()[0]}
+    for dist in dists:
+        with contextlib.suppress(Exception):
+            found[dist] = version(dist)
+    with contextlib.suppress(OSError, subprocess.SubprocessError, IndexError):
+        proc = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=10)
+        found["wrk"] = (proc.stdout or proc.stderr).split()[1]
+    return found
+
+
+class PsycopgDatabase:
+    """A private database on the admin URL's server, dropped at the end,
+    through psycopg (the driver of the WSGI flavours' projects)."""
+
+    def __init__(self, admin_url: str, flavour: str) -> None:
+        import psycopg
+
+        self.admin = psycopg.connect(admin_url, autocommit=True)
+        self.name = f"bench_{flavour}_{secrets.token_hex(4)}"
+        self.admin.execute(f'CREATE DATABASE "{self.name}"')
+        parts = urllib.parse.urlsplit(admin_url)
+        self.url = urllib.parse.urlunsplit(parts._replace(path="/" + self.name))
+
+    def connections(self) -> int:
+        row = self.admin.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (self.name,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def drop(self) -> None:
+        self.admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self.admin.close()
+
+
+def prepare(
+    project: Path,
+    work: Path,
+    database_url: str,
+    modules: Sequence[str],
+    sources: Mapping[str, str] | None = None,
+    **settings: str,
+) -> dict[str, Any]:
+    """Migrate the service's database and fill the scratch directory the
+    servers run in (`modules` copied from here, `sources` written): the
+    service's environment, the floors', and where each lives."""
+    service_env = {
+        **base_env(),
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "HOST": "127.0.0.1",
+        "WEB_CONCURRENCY": "1",
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "INFO",
+        "ACCESS_TOKEN_EXPIRE_MINUTES": "600",
+        # Stopping a server between runs need not wait for load balancers.
+        "SHUTDOWN_DRAIN_SECONDS": "0",
+        **settings,
+    }
+    # Outside the project, as the servers run: its .env does not apply.
+    run([str(project / ".venv" / "bin" / SLUG), "migrate"], cwd=work, env=service_env, timeout=300)
+    scratch = work / "apps"
+    scratch.mkdir()
+    for module in modules:
+        shutil.copyfile(HERE / module, scratch / module)
+    for name, source in (sources or {}).items():
+        (scratch / name).write_text(source)
+    # The floors read the service's database with its signing key; their pools
+    # are as large as the service's (the same defaults, set for none).
+    ref_env = {
+        **base_env(),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": service_env["SECRET_KEY"],
+    }
+    return {
+        "project": project,
+        "scratch": scratch,
+        "service_env": service_env,
+        "ref_env": ref_env,
+    }
+
+
+# The service's server.py settings, for the floors under gunicorn.
+GUNICORN_THREADS = 4
+GUNICORN_TIMEOUT = 30
+
+
+def gunicorn_command(bin_: Path, worker: str, target: str) -> Callable[[int], list[str]]:
+    """gunicorn's own command line for a WSGI `target` (module:callable), one
+    worker with server.py's threads (gthread) or one thread (sync)."""
+    threads = GUNICORN_THREADS if worker == "gthread" else 1
+    return lambda port: [
+        str(bin_ / "gunicorn"), "-k", worker, "--threads", str(threads), "-w", "1",
+        "--timeout", str(GUNICORN_TIMEOUT), "--graceful-timeout", str(GUNICORN_TIMEOUT),
+        "-b", f"127.0.0.1:{port}", target,
+    ]  # fmt: skip
+
+
+def granian_wsgi_command(bin_: Path, target: str, *extra: str) -> Callable[[int], list[str]]:
+    """granian serving a WSGI `target`, one worker, its defaults but for `extra`."""
+    return lambda port: [
+        str(bin_ / "granian"), "--interface", "wsgi", "--host", "127.0.0.1",
+        "--port", str(port), "--workers", "1", *extra, target,
+    ]  # fmt: skip
 
 
 # --------------------------------------------------------------------------
@@ -263,6 +433,121 @@ def medians(records: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, flo
     }
 
 
+class Floors(NamedTuple):
+    """The apps beside a service under each server, by their labels."""
+
+    mini: str  # the one-route (or one-view) app of the framework
+    mini_named: str  # how ratios name it: "one-route Litestar"
+    bare: str  # the bare app of the same interface on the raw driver
+    orm: str  # the item read on the framework and its ORM alone
+
+
+def _add_ratio(
+    ratios: dict[str, list[float]],
+    rounds_data: list[dict[str, dict[str, Any]]],
+    name: str,
+    top: str,
+    bottom: str,
+    figure: str,
+) -> None:
+    values = per_round(rounds_data, top, bottom, figure)
+    if values:
+        ratios[name] = values
+
+
+def floor_ratios(
+    rounds_data: list[dict[str, dict[str, Any]]],
+    server: str,
+    floors: Floors,
+    floors_under: str | None = None,
+) -> dict[str, list[float]]:
+    """The service under `server` next to its floors (under `floors_under`,
+    by default the same server): /health/live next to the one-route app, the
+    item read next to the raw driver and to the framework and ORM alone."""
+    under = floors_under or server
+    service_live, service_item = label(server, SERVICE, LIVE), label(server, SERVICE, ITEM)
+    mini_live = label(under, floors.mini, LIVE)
+    bare_live, bare_item = label(under, floors.bare, LIVE), label(under, floors.bare, ITEM)
+    orm_item = label(under, floors.orm, ITEM)
+    mini, bare, orm = floors.mini_named, floors.bare, floors.orm
+    comparisons = [
+        (f"service live / {mini} live, req/s", service_live, mini_live, "rps"),
+        (f"service live / {mini} live, CPU/req", service_live, mini_live, "cpu_us_per_request"),
+    ]
+    if under == server:
+        # The framework's cost over the server's own: once per server of the floors.
+        comparisons.append((f"{mini} live / {bare} live, req/s", mini_live, bare_live, "rps"))
+    comparisons += [
+        (f"service item / {bare} item, req/s", service_item, bare_item, "rps"),
+        (f"{orm} item / {bare} item, req/s", orm_item, bare_item, "rps"),
+        (f"service item / {orm} item, req/s", service_item, orm_item, "rps"),
+        (f"service item / {bare} item, p99", service_item, bare_item, "p99_ms"),
+        (
+            f"service item / {bare} item, CPU/req",
+            service_item,
+            bare_item,
+            "cpu_us_per_request",
+        ),
+    ]
+    ratios: dict[str, list[float]] = {}
+    for name, top, bottom, figure in comparisons:
+        _add_ratio(ratios, rounds_data, f"{server}: {name}", top, bottom, figure)
+    return ratios
+
+
+def server_ratios(
+    rounds_data: list[dict[str, dict[str, Any]]],
+    servers: Sequence[str],
+    reference: str,
+    apps: Mapping[str, Sequence[str]],
+) -> dict[str, list[float]]:
+    """Each of `apps` under each other server next to the same app under
+    `reference`: the service's req/s, p99 and CPU per request, the floors'
+    req/s (does a server's gain survive the app's own cost?)."""
+    ratios: dict[str, list[float]] = {}
+    for s in servers:
+        if s == reference:
+            continue
+        for app, endpoints in apps.items():
+            figures = (
+                [("rps", "req/s"), ("p99_ms", "p99"), ("cpu_us_per_request", "CPU/req")]
+                if app == SERVICE
+                else [("rps", "req/s")]
+            )
+            for endpoint in endpoints:
+                for figure, short in figures:
+                    _add_ratio(
+                        ratios,
+                        rounds_data,
+                        f"{app} {endpoint} {short}: {s} / {reference}",
+                        label(s, app, endpoint),
+                        label(reference, app, endpoint),
+                        figure,
+                    )
+    return ratios
+
+
+def result_of(
+    args: argparse.Namespace,
+    loadgen: str,
+    dists: Sequence[str],
+    records: dict[str, list[dict[str, Any]]],
+    ratios: dict[str, list[float]],
+) -> dict[str, Any]:
+    """What a script prints and writes as JSON."""
+    return {
+        "rounds": args.rounds,
+        "seconds_per_run": args.seconds,
+        "connections": args.connections,
+        "load_generator": loadgen,
+        "versions": versions(dists),
+        "runs": records,
+        "median": medians(records),
+        "ratios": ratios,
+        "median_ratios": {k: median(v) for k, v in ratios.items()},
+    }
+
+
 # --------------------------------------------------------------------------
 # Report
 
@@ -310,3 +595,33 @@ def report_runs(result: dict[str, Any]) -> str:
 
 def report_versions(result: dict[str, Any]) -> str:
     return "versions: " + ", ".join(f"{k} {v}" for k, v in result["versions"].items())
+
+
+# --------------------------------------------------------------------------
+# The script's frame
+
+
+def run_script(
+    args: argparse.Namespace,
+    flavour: str,
+    bench: Callable[[argparse.Namespace, Path, Path], dict[str, Any]],
+    report: Callable[[dict[str, Any]], str],
+) -> int:
+    """Measure in a fresh work directory (bytecode cached there, servers killed
+    on any exit), print the report, write the JSON when asked."""
+    signal.signal(signal.SIGTERM, exit_on_signal)
+    signal.signal(signal.SIGHUP, exit_on_signal)
+    atexit.register(stop_all)
+    work = Path(tempfile.mkdtemp(prefix=f"{flavour}-servers-"))
+    cache_bytecode_in(work / "pycache")
+    started = time.monotonic()
+    try:
+        result = bench(args, args.project.resolve(), work)
+    finally:
+        stop_all()
+    result["elapsed_seconds"] = time.monotonic() - started
+    print(report(result))
+    print(f"\n(total {result['elapsed_seconds']:.0f} s; server logs in {work})")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, default=str))
+    return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 TEMPLATE = Path(__file__).resolve().parent.parent
 COPIER = TEMPLATE / ".venv" / "bin" / "copier"
 SLUG = "acme-orders"  # the default project_slug
+PACKAGE = "acme_orders"  # its package_name
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"

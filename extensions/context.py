@@ -21,8 +21,9 @@ from typing import Any
 
 import yaml
 from copier_template_extensions import ContextHook
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
+from jinja2.runtime import Context
 
 CATALOG_PATH = Path(__file__).with_name("catalog.toml")
 INCLUDES_PATH = Path(__file__).parent.parent / "includes"
@@ -55,8 +56,11 @@ BASE_MODULES = (
     "outage_log",
 )
 AUTH_BASE_MODULES = ("auth.security",)
+# The framework-free modules the WSGI frameworks share (template/src/
+# {% if not is_async %}...): the interface tree beside it is their web layer.
+WSGI_MODULES = ("cors", "forwarded")
 # Those of the SQLAlchemy stack (FastAPI), with its resources.
-SQLALCHEMY_MODULES = ("runtime", "resources", "models", "migrations")
+SQLALCHEMY_MODULES = ("runtime", "resources", "models", "migrations", "concurrency")
 SQLALCHEMY_AUTH_MODULES = ("auth.ratelimit",)
 DOMAIN_MODULES = ("*.models", "*.service", "*.schemas")
 # The web layer's half of an integration (each framework overlay has these
@@ -80,6 +84,16 @@ def _load_sibling(name: str) -> ModuleType:
 
 
 escaping = _load_sibling("escaping")
+synchronous = _load_sibling("synchronous")
+
+
+@pass_context
+def in_interface_form(context: Context, source: str) -> str:
+    """Python written for asyncio, as the render's interface runs it: as
+    written for ASGI, in its synchronous form for WSGI (synchronous.py)."""
+    if context["interface"] == "asgi":
+        return source
+    return synchronous.synchronous(source)
 
 
 @cache
@@ -290,19 +304,23 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     python_version = str(given["python_version"])
 
     framework = given["framework"]
-    # The data layer: Django brings its ORM; the others share SQLAlchemy.
+    framework_entry = catalog["framework"][framework]
+    is_async = framework_entry["interface"] == "asgi"
+    # The data layer: Django brings its ORM; the others share SQLAlchemy,
+    # driven through asyncio under ASGI and synchronously under WSGI (Flask),
+    # each with its own drivers (catalog keys: the data stack).
     orm = "django" if framework == "django" else "sqlalchemy"
+    data_stack = orm if orm == "django" or is_async else "sqlalchemy_sync"
     is_sql = database in SQL_DATABASES
     is_server_database = is_sql and database != "sqlite"
     database_entry = catalog["database"].get(database, {})
     needs_redis = cache_choice == "redis"
     has_auth = auth != "none"
 
-    framework_entry = catalog["framework"][framework]
     runtime = list(framework_entry["packages"])
     if is_sql:
-        runtime += catalog["orm"].get(orm, {}).get("packages", [])
-    runtime += database_entry.get("drivers", {}).get(orm, [])
+        runtime += catalog["orm"].get(data_stack, {}).get("packages", [])
+    runtime += database_entry.get("drivers", {}).get(data_stack, [])
     if needs_redis:
         runtime += catalog["cache"]["redis"]["packages"]
     if has_auth:
@@ -314,14 +332,14 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         runtime += entry.get("packages", [])
         runtime += entry.get("framework_packages", {}).get(framework, [])
     if "opentelemetry" in observability:
-        runtime += database_entry.get("tracing_drivers", {}).get(orm, [])
+        runtime += database_entry.get("tracing_drivers", {}).get(data_stack, [])
 
     dev = [
         *catalog["dev"]["packages"],
         *framework_entry["dev_packages"],
         *catalog["code_style"][code_style]["dev_packages"],
     ]
-    system_packages = database_entry.get("system_packages", {}).get(orm, {})
+    system_packages = database_entry.get("system_packages", {}).get(data_stack, {})
 
     # Active features, named by axis ("cache.redis" is not a broker's Redis):
     # each may own snippets (includes/<slot>/<feature>.jinja) and catalog
@@ -330,12 +348,17 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         name
         for name, active in (
             (f"framework.{framework}", True),
+            (f"interface.{framework_entry['interface']}", True),
+            (f"orm.{orm}", True),
             (f"database.{database}", True),
             ("database.sql", is_sql),
             ("database.server", is_server_database),
             # A pool of connections to a database server, kept by SQLAlchemy
             # (Django keeps one connection per thread: DATABASE_CONN_MAX_AGE).
             ("database.pool", is_server_database and orm == "sqlalchemy"),
+            # The database under this stack's driver, where its engine
+            # differs (includes/db-engine: asyncpg or psycopg).
+            (f"database.{database}.{'asyncio' if is_async else 'sync'}", orm == "sqlalchemy"),
             ("cache.redis", needs_redis),
             ("cache.none", not needs_redis),
             # The service signs something: tokens, or Django's sessions.
@@ -365,6 +388,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     framework_free_modules = [
         *BASE_MODULES,
         *(SQLALCHEMY_MODULES if orm == "sqlalchemy" else []),
+        *(WSGI_MODULES if not is_async else []),
         *resource_modules,
         *(AUTH_BASE_MODULES if has_auth else []),
         *(SQLALCHEMY_AUTH_MODULES if has_auth and orm == "sqlalchemy" else []),
@@ -394,6 +418,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             if choice in WEB_OBSERVABILITY_MODULES
         ],
         "orm": orm,
+        "is_async": is_async,
         "interface": framework_entry["interface"],
         "wsgi_module": framework_entry.get("wsgi_module", ""),
         "framework_title": framework_entry["title"],
@@ -404,15 +429,17 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "is_sql": is_sql,
         "is_sqlite": database == "sqlite",
         "is_server_database": is_server_database,
-        "database_driver": database_entry.get("driver", ""),
+        "database_driver": database_entry.get("driver", {}).get(data_stack, ""),
         "database_schemes": database_entry.get("schemes", []),
-        "database_query_renames": database_entry.get("query_renames", {}),
+        "database_query_renames": database_entry.get("query_renames", {}).get(data_stack, {}),
         "database_connect_args": database_entry.get("connect_args", {}),
-        "database_sqlalchemy_imports": database_entry.get("sqlalchemy_imports", []),
+        "database_sqlalchemy_imports": _per_stack(
+            database_entry.get("sqlalchemy_imports", []), data_stack
+        ),
         "database_engine_imports": database_entry.get("engine_imports", []),
         # The instrumentation that traces the driver's queries (Django).
         "database_tracing_instrumentor": database_entry.get("tracing_instrumentor", {}).get(
-            orm, {}
+            data_stack, {}
         ),
         "database_image": database_entry.get("image", ""),
         "create_database_sql": database_entry.get("create_database", ""),
@@ -438,6 +465,12 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "dev_packages": sorted(dev, key=str.lower),
         **delivery_facts(features, code_style, catalog),
     }
+
+
+def _per_stack(value: Any, data_stack: str) -> Any:
+    """A catalog value that is the same for every data stack, or a table of
+    one per stack."""
+    return value.get(data_stack, []) if isinstance(value, dict) else value
 
 
 def snippet_paths(features: list[str], slot: str) -> list[str]:
@@ -498,3 +531,4 @@ class AnswerFilters(Extension):
         # Every free-text answer written into a file passes through the filter
         # of the file's syntax (gates.unescaped_answers checks the templates).
         environment.filters.update(escaping.FILTERS)
+        environment.filters["in_interface_form"] = in_interface_form

@@ -57,6 +57,12 @@ UNRELEASED_CANONICAL: dict[str, dict[str, object]] = {
         "cache": "redis",
         "observability": ["prometheus", "opentelemetry"],
     },
+    "flask-postgresql-jwt": {
+        "framework": "flask",
+        "database": "postgresql",
+        "cache": "redis",
+        "observability": ["prometheus", "opentelemetry"],
+    },
 }
 GOLDEN = {**CANONICAL, **UNRELEASED_CANONICAL}
 

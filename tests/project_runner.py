@@ -191,6 +191,7 @@ SHUTDOWN_LINES = {
     "fastapi": "Application shutdown complete",
     "litestar": "Application shutdown complete",
     "django": "Shutting down: Master",
+    "flask": "Shutting down: Master",
 }
 
 

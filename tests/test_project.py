@@ -161,7 +161,42 @@ LITESTAR_PROJECTS: list[dict[str, object]] = [
     },
     {"framework": "litestar", "database": "mysql", "auth": "none", "python_version": "3.12"},
 ]
-PROJECTS = FASTAPI_PROJECTS + DJANGO_PROJECTS + LITESTAR_PROJECTS
+FLASK_PROJECTS: list[dict[str, object]] = [
+    {"framework": "flask", "database": "sqlite", "auth": "jwt", "observability": ["sentry"]},
+    {
+        "framework": "flask",
+        "database": "sqlite",
+        "auth": "none",
+        "python_version": "3.11",
+        "code_style": "black-isort",
+    },
+    {
+        "framework": "flask",
+        "database": "postgresql",
+        "auth": "jwt",
+        "cache": "redis",
+        "python_version": "3.12",
+        "observability": ["prometheus", "opentelemetry", "sentry"],
+    },
+    {
+        "framework": "flask",
+        "database": "postgresql",
+        "auth": "none",
+        "observability": [],
+        "ci": "none",
+    },
+    {
+        "framework": "flask",
+        "database": "mysql",
+        "auth": "jwt",
+        "cache": "redis",
+        "python_version": "3.11",
+        "code_style": "black-isort",
+        "observability": ["opentelemetry"],
+    },
+    {"framework": "flask", "database": "mysql", "auth": "none", "python_version": "3.12"},
+]
+PROJECTS = FASTAPI_PROJECTS + DJANGO_PROJECTS + LITESTAR_PROJECTS + FLASK_PROJECTS
 
 
 def _id(answers: dict[str, object]) -> str:

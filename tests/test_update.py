@@ -84,6 +84,14 @@ FLAVOURS = {
         domain_line="ROUTES",
         example="items/service.py",
     ),
+    "flask": Flavour(
+        data=("--data=framework=flask",),
+        owned="health.py",
+        owned_old="PING_TIMEOUT_SECONDS = 2.0",
+        owned_new="PING_TIMEOUT_SECONDS = 3.0",
+        domain_line="BLUEPRINTS",
+        example="items/service.py",
+    ),
 }
 
 

@@ -83,7 +83,8 @@ async def test_invalid_items_are_refused(
 
 
 async def test_name_cannot_be_nulled(
-    client: httpx.AsyncClient, headers: Headers
+    client: httpx.AsyncClient,
+    headers: Headers,
 ) -> None:
     item = (await client.post("/items", json={"name": "a"}, headers=headers)).json()
     response = await client.patch(

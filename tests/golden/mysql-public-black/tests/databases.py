@@ -5,11 +5,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import sqlalchemy.ext.asyncio
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from acme_orders.db import async_url
+from acme_orders.db import driver_url
 
 # The compose.yaml database, for runs with no DATABASE_URL set.
 DEFAULT_SERVER_URL = "mysql://app:app@localhost:3306/app"
@@ -18,8 +18,8 @@ DROP_DATABASE = "DROP DATABASE IF EXISTS {name}"
 
 
 async def _execute(server: URL, statement: str) -> None:
-    engine = create_async_engine(
-        async_url(server.render_as_string(hide_password=False)),
+    engine = sqlalchemy.ext.asyncio.create_async_engine(
+        driver_url(server.render_as_string(hide_password=False)),
         isolation_level="AUTOCOMMIT",
     )
     try:

@@ -69,7 +69,8 @@ async def session(settings: Settings) -> AsyncIterator[AsyncSession]:
 
 @pytest.fixture
 async def client(
-    settings: Settings, session: AsyncSession
+    settings: Settings,
+    session: AsyncSession,
 ) -> AsyncIterator[httpx.AsyncClient]:
     async with serve(app_using(settings, session)) as client:
         yield client

@@ -12,7 +12,8 @@ def unique_email() -> str:
 
 
 async def auth_headers(
-    client: httpx.AsyncClient, email: str | None = None
+    client: httpx.AsyncClient,
+    email: str | None = None,
 ) -> dict[str, str]:
     """Register a user (a new one unless ``email`` is given) and log in."""
     email = email or unique_email()
@@ -21,7 +22,8 @@ async def auth_headers(
     )
     assert registered.status_code == 201, registered.text
     login = await client.post(
-        "/auth/login", data={"username": email, "password": PASSWORD}
+        "/auth/login",
+        data={"username": email, "password": PASSWORD},
     )
     assert login.status_code == 200, login.text
     return {"Authorization": f"Bearer {login.json()['access_token']}"}

@@ -204,7 +204,8 @@ async def test_login_is_rate_limited(settings: Settings, session: AsyncSession) 
 
 
 async def test_registration_is_rate_limited(
-    settings: Settings, session: AsyncSession
+    settings: Settings,
+    session: AsyncSession,
 ) -> None:
     account = {"email": unique_email(), "password": PASSWORD}
     statuses = await _statuses_under_limit(

@@ -5,18 +5,19 @@ and hands it to the domain services, which never see the driver, so the
 database can change without touching domain code.
 """
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy.exc
+import sqlalchemy.ext.asyncio
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.ext import asyncio as sa_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase
 
+from acme_orders.concurrency import Slots
 from acme_orders.runtime import Resource, Runtime
 from acme_orders.settings import Settings
 
@@ -29,7 +30,7 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     sqlalchemy.exc.InterfaceError,
     sqlalchemy.exc.TimeoutError,
 )
-ASYNC_DRIVER = "sqlite+aiosqlite"
+DRIVER = "sqlite+aiosqlite"
 # Plain URL schemes that mean this database; tests and platforms pass these.
 ACCEPTED_SCHEMES = frozenset(["sqlite"])
 # URL query parameters the driver spells differently (e.g. libpq's sslmode).
@@ -50,42 +51,36 @@ class Base(DeclarativeBase):
 
 
 class SessionSlots:
-    """At most as many sessions as the pool has connections, in arrival order.
+    """At most as many sessions as the pool has connections.
 
-    Requests wait for a session here rather than in the pool, whose queue
-    lets a newcomer take the connection a woken waiter was handed (the
-    waiter then queues again at the back): under load some requests waited
-    for seconds there. asyncio's semaphore serves waiters in order.
+    Requests wait for a session here rather than in the pool (see
+    concurrency.Slots); one that waits too long gets the error the pool
+    raises when it stays exhausted, which the service answers as an outage.
     """
 
     def __init__(self, capacity: int, timeout: float) -> None:
-        self._free = asyncio.Semaphore(capacity)
+        self._slots = Slots(capacity, timeout)
         self._timeout = timeout
 
     @asynccontextmanager
     async def held(self) -> AsyncIterator[None]:
         try:
-            async with asyncio.timeout(self._timeout):
-                await self._free.acquire()
+            async with self._slots.held():
+                yield
         except TimeoutError:
-            # What the pool raises when it stays exhausted: an outage (503).
             msg = f"no database connection free within {self._timeout} s"
             raise sqlalchemy.exc.TimeoutError(msg) from None
-        try:
-            yield
-        finally:
-            self._free.release()
 
 
-def async_url(plain_url: str) -> URL:
-    """Map a plain database URL onto the async driver this project installs."""
+def driver_url(plain_url: str) -> URL:
+    """Map a plain database URL onto the driver this project installs."""
     url = make_url(plain_url)
     if url.get_backend_name() not in ACCEPTED_SCHEMES:
         accepted = ", ".join(sorted(ACCEPTED_SCHEMES))
         msg = f"DATABASE_URL must start with one of: {accepted} (got {url.drivername})"
         raise ValueError(msg)
     query = {QUERY_RENAMES.get(key, key): value for key, value in url.query.items()}
-    return url.set(drivername=ASYNC_DRIVER, query=query)
+    return url.set(drivername=DRIVER, query=query)
 
 
 # SQLAlchemy's defaults for a file database, named for session_slots().
@@ -94,17 +89,19 @@ SQLITE_MAX_OVERFLOW = 10
 SQLITE_POOL_TIMEOUT = 30.0
 
 
-def create_engine(settings: Settings) -> sa_asyncio.AsyncEngine:
-    url = async_url(settings.database_url)
+def create_engine(settings: Settings) -> AsyncEngine:
+    url = driver_url(settings.database_url)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     # Looked up on the module at call time, so tracing can wrap it.
-    engine = sa_asyncio.create_async_engine(
+    engine = sqlalchemy.ext.asyncio.create_async_engine(
         url,
         pool_size=SQLITE_POOL_SIZE,
         max_overflow=SQLITE_MAX_OVERFLOW,
         pool_timeout=SQLITE_POOL_TIMEOUT,
-        connect_args={"timeout": 30},
+        # The pool hands a connection to whichever thread asks next (a WSGI
+        # worker has several), one at a time.
+        connect_args={"timeout": 30, "check_same_thread": False},
     )
     event.listen(engine.sync_engine, "connect", _configure_sqlite)
     event.listen(engine.sync_engine, "begin", _begin)
@@ -133,8 +130,8 @@ def session_slots(_settings: Settings) -> SessionSlots:
     return SessionSlots(SQLITE_POOL_SIZE + SQLITE_MAX_OVERFLOW, SQLITE_POOL_TIMEOUT)
 
 
-def read_engine(engine: sa_asyncio.AsyncEngine) -> sa_asyncio.AsyncEngine:
-    """The engine for requests that only read (see get_session).
+def read_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for requests that only read (see the web layer's sessions).
 
     The same as for writes: a local file has no round trips to save, and
     _begin already makes every transaction explicit.
@@ -143,22 +140,18 @@ def read_engine(engine: sa_asyncio.AsyncEngine) -> sa_asyncio.AsyncEngine:
 
 
 class Database:
-    """The engine, and the sessions handed out on it in arrival order."""
+    """The engine, and the sessions handed out on it."""
 
     def __init__(self, settings: Settings) -> None:
         self.engine = create_engine(settings)
-        self._sessions = sa_asyncio.async_sessionmaker(
-            self.engine, expire_on_commit=False
-        )
-        self._reading_sessions = sa_asyncio.async_sessionmaker(
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._reading_sessions = async_sessionmaker(
             read_engine(self.engine), expire_on_commit=False
         )
         self._slots = session_slots(settings)
 
     @asynccontextmanager
-    async def session(
-        self, *, reading: bool = False
-    ) -> AsyncIterator[sa_asyncio.AsyncSession]:
+    async def session(self, *, reading: bool = False) -> AsyncIterator[AsyncSession]:
         """A session for one unit of work; the domain services commit it.
 
         ``reading=True`` (for requests that only read, such as HTTP GET)

@@ -7,13 +7,13 @@ which reads a connection through its module's typed accessor
 bag of attributes. Framework-free on purpose: nothing here knows about HTTP.
 """
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from acme_orders import concurrency
 from acme_orders.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -74,8 +74,10 @@ class Runtime:
         checks: dict[str, str] = {}
         for resource in self.resources:
             try:
-                await asyncio.wait_for(
-                    resource.ping(self.handle(resource)), seconds_each
+                await concurrency.within(
+                    seconds_each,
+                    resource.ping,
+                    self.handle(resource),
                 )
             except Exception:  # noqa: BLE001  (any failure means "not ready")
                 logger.warning("readiness check failed", extra={"check": resource.name})

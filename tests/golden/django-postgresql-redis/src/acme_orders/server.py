@@ -27,7 +27,10 @@ from gunicorn.http.message import Request
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from acme_orders import lifecycle
-from acme_orders.http_errors import request_timeout_response
+from acme_orders.http_errors import (
+    RequestSentTooSlowlyError,
+    request_timeout_response,
+)
 from acme_orders.lifecycle import run_key
 from acme_orders.observability import LISTEN_PORTS
 from acme_orders.settings import Settings, get_settings
@@ -149,7 +152,8 @@ class BodyDeadline:
 
     Each read waits at most for what is left of ``seconds`` (a timeout on the
     connection's socket, put back afterwards, so the response's writes are
-    not bounded); past the deadline a read raises TimeoutError.
+    not bounded); past the deadline a read raises RequestSentTooSlowlyError,
+    which the web layer answers 408.
     """
 
     def __init__(self, body: Any, sock: socket.socket, seconds: float) -> None:
@@ -160,10 +164,12 @@ class BodyDeadline:
     def _bounded(self, read: Any, *args: Any) -> Any:
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise TimeoutError("request body sent too slowly")
+            raise RequestSentTooSlowlyError("request body sent too slowly")
         self.sock.settimeout(left)
         try:
             return read(*args)
+        except TimeoutError as waited:
+            raise RequestSentTooSlowlyError("request body sent too slowly") from waited
         finally:
             self.sock.settimeout(None)
 
@@ -206,6 +212,10 @@ class Server(BaseApplication):
             "accesslog": None,
             "logger_class": JsonLogs,
             "limit_request_line": 8190,
+            # gunicorn's control socket (one path per user, shared by every
+            # gunicorn the user runs) would let one service's commands reach
+            # another's; signals manage this one.
+            "control_socket_disable": True,
             # The workers inherit the run's development signing key, so a
             # token one of them signed is accepted by the others.
             "raw_env": [f"SERVICE_RUN_KEY={run_key()}"],

@@ -85,6 +85,10 @@ OUTAGE_RETRY_AFTER_SECONDS = 5
 REQUEST_TIMEOUT_DETAIL = "Request sent too slow"
 
 
+class RequestSentTooSlowlyError(TimeoutError):
+    """Reading the request's body passed the server's deadline (a 408)."""
+
+
 def too_large_detail(max_bytes: int) -> str:
     """The detail of a 413 for a body over the limit."""
     return f"Request body over {max_bytes} bytes"

@@ -21,8 +21,10 @@ from django.http import (
     UnreadablePostError,
 )
 
+from acme_orders import forwarded
 from acme_orders.api.errors import error_response, too_large
 from acme_orders.api.outages import outage_of
+from acme_orders.cors import CorsPolicy, is_preflight
 from acme_orders.http_errors import (
     OUTAGE_RETRY_AFTER_SECONDS,
     REQUEST_TIMEOUT_DETAIL,
@@ -135,95 +137,43 @@ class BodyLimitMiddleware:
         return self.get_response(request)
 
 
-ALLOW_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-SAFELISTED_HEADERS = {"Accept", "Accept-Language", "Content-Language", "Content-Type"}
-ALLOW_HEADERS = sorted(SAFELISTED_HEADERS | {"Authorization", "X-Request-ID"})
-PREFLIGHT_VARY = (
-    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers,"
-    " Access-Control-Request-Private-Network"
-)
-
-
 class CorsMiddleware:
-    """Starlette's CORS rules (bearer tokens, no credentials) for browsers;
-    other clients' answers only say ``Vary: Origin``."""
+    """CORS (cors.py's policy) for browsers; other clients' answers only say
+    ``Vary: Origin``."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
-        self.origins = settings.SERVICE_SETTINGS.cors_origins
-        self.allow_all = "*" in self.origins
-        self.allow_headers = [h.lower() for h in ALLOW_HEADERS]
-
-    def allowed(self, origin: str) -> bool:
-        return self.allow_all or origin in self.origins
+        self.policy = CorsPolicy(settings.SERVICE_SETTINGS.cors_origins)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         origin = request.META.get("HTTP_ORIGIN")
         requested_method = request.META.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD")
-        if (
-            origin is not None
-            and requested_method is not None
-            and request.method == "OPTIONS"
-        ):
-            return self.preflight(request, origin, requested_method)
+        if is_preflight(request.method or "", origin, requested_method):
+            answer = self.policy.preflight(
+                origin or "",
+                requested_method or "",
+                request.META.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK" in request.META,
+            )
+            preflight = HttpResponse(
+                answer.text,
+                status=answer.status,
+                content_type="text/plain; charset=utf-8",
+            )
+            for name, value in answer.headers.items():
+                preflight[name] = value
+            return preflight
         response = self.get_response(request)
-        if origin is not None:
-            response["Access-Control-Expose-Headers"] = "X-Request-ID"
-            if self.allow_all:
-                response["Access-Control-Allow-Origin"] = "*"
-            elif self.allowed(origin):
-                response["Access-Control-Allow-Origin"] = origin
-        vary = response.get("Vary")
-        response["Vary"] = f"{vary}, Origin" if vary else "Origin"
-        return response
-
-    def preflight(self, request: HttpRequest, origin: str, method: str) -> HttpResponse:
-        headers = {"Vary": PREFLIGHT_VARY}
-        failures = []
-        if self.allowed(origin):
-            headers["Access-Control-Allow-Origin"] = "*" if self.allow_all else origin
-        else:
-            failures.append("origin")
-        headers["Access-Control-Allow-Methods"] = ", ".join(ALLOW_METHODS)
-        headers["Access-Control-Max-Age"] = "600"
-        headers["Access-Control-Allow-Headers"] = ", ".join(ALLOW_HEADERS)
-        if method not in ALLOW_METHODS:
-            failures.append("method")
-        requested = request.META.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")
-        if requested is not None and any(
-            h.strip() not in self.allow_headers for h in requested.lower().split(",")
-        ):
-            failures.append("headers")
-        if request.META.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK") is not None:
-            failures.append("private-network")
-        text = "Disallowed CORS " + ", ".join(failures) if failures else "OK"
-        response = HttpResponse(
-            text,
-            status=400 if failures else 200,
-            content_type="text/plain; charset=utf-8",
-        )
+        headers = self.policy.answer_headers(origin, response.get("Vary"))
         for name, value in headers.items():
             response[name] = value
         return response
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or, when that is a trusted proxy
-    (FORWARDED_ALLOW_IPS), the X-Forwarded-For client as uvicorn picks it:
-    the first untrusted address from the right."""
-    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
-    allowed: str = settings.SERVICE_SETTINGS.forwarded_allow_ips
-    trusted = [address.strip() for address in allowed.split(",")]
-    always = "*" in trusted
-    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-    if not forwarded or not (always or remote in trusted):
-        return remote
-    hosts = [host.strip() for host in forwarded.split(",") if host.strip()]
-    if not hosts:
-        return remote
-    if always:
-        return hosts[0]
-    for host in reversed(hosts):
-        if host not in trusted:
-            return host
-    return hosts[0]
+    """The client's address, behind the proxies FORWARDED_ALLOW_IPS trusts."""
+    return forwarded.client_address(
+        request.META.get("REMOTE_ADDR"),
+        str(request.META.get("HTTP_X_FORWARDED_FOR", "")),
+        settings.SERVICE_SETTINGS.forwarded_allow_ips,
+    )

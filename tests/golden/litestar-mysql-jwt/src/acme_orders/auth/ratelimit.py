@@ -7,6 +7,7 @@ The counter lives in Redis, so the limit holds across every worker process
 and replica.
 """
 
+import threading
 import time
 from typing import Protocol
 
@@ -30,15 +31,19 @@ class Counter(Protocol):
 class MemoryCounter:
     def __init__(self) -> None:
         self._windows: dict[str, tuple[float, int]] = {}
+        # A worker's threads (WSGI) count at once: one at a time, so no
+        # attempt goes uncounted. Never held across a wait.
+        self._counting = threading.Lock()
 
     async def hit(self, key: str, window_seconds: int) -> int:
         now = time.monotonic()
-        started, count = self._windows.get(key, (now, 0))
-        if now - started >= window_seconds:
-            started, count = now, 0
-        self._windows[key] = (started, count + 1)
-        if len(self._windows) > 10_000:
-            self._forget_older_than(now - window_seconds)
+        with self._counting:
+            started, count = self._windows.get(key, (now, 0))
+            if now - started >= window_seconds:
+                started, count = now, 0
+            self._windows[key] = (started, count + 1)
+            if len(self._windows) > 10_000:
+                self._forget_older_than(now - window_seconds)
         return count + 1
 
     def _forget_older_than(self, moment: float) -> None:

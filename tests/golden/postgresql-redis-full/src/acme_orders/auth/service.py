@@ -1,8 +1,5 @@
 """Account use cases: registration and credential checks."""
 
-import os
-
-import anyio
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,23 +11,7 @@ from acme_orders.auth.schemas import (
     MAX_PASSWORD_LENGTH,
     UserCreate,
 )
-
-# Hashing runs on worker threads, never on the event loop (which would stall
-# every request, health probes included), and at most one per CPU at a time.
-_hashing_slots = anyio.CapacityLimiter(os.cpu_count() or 1)
-
-
-async def hash_password(password: str) -> str:
-    return await anyio.to_thread.run_sync(
-        security.hash_password, password, limiter=_hashing_slots
-    )
-
-
-async def verify_password(password: str, hashed: str | None) -> tuple[bool, str | None]:
-    """Whether the password matches, and a new hash when parameters changed."""
-    return await anyio.to_thread.run_sync(
-        security.verify_password, password, hashed, limiter=_hashing_slots
-    )
+from acme_orders.concurrency import cpu_bound
 
 
 class EmailTakenError(Exception):
@@ -49,7 +30,7 @@ def is_storable_email(email: str) -> bool:
 async def register(session: AsyncSession, data: UserCreate) -> User:
     user = User(
         email=normalize_email(data.email),
-        password_hash=await hash_password(data.password),
+        password_hash=await cpu_bound(security.hash_password, data.password),
     )
     session.add(user)
     try:
@@ -67,10 +48,14 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
         # No stored account matches; do not spend a hash (or a query) on it.
         return None
     user = await session.scalar(
-        select(User).where(User.email == normalize_email(email))
+        select(User).where(User.email == normalize_email(email)),
     )
-    valid, new_hash = await verify_password(
-        password, user.password_hash if user else None
+    # The hash is checked even without a user, so the answer takes as long
+    # whether or not the account exists.
+    valid, new_hash = await cpu_bound(
+        security.verify_password,
+        password,
+        user.password_hash if user else None,
     )
     if user is None or not valid or not user.is_active:
         return None

@@ -27,7 +27,7 @@ async def list_items(
     session: AsyncSession, scope: Scope, *, limit: int, offset: int
 ) -> tuple[list[Item], int]:
     total = await session.scalar(
-        select(func.count()).select_from(Item).filter_by(**scope)
+        select(func.count()).select_from(Item).filter_by(**scope),
     )
     rows = await session.scalars(
         select(Item).filter_by(**scope).order_by(Item.id).limit(limit).offset(offset)

@@ -1,11 +1,12 @@
-"""Alembic runtime: migrations run over the service's own async engine setup."""
+"""Alembic runtime: migrations run over the service's own engine setup."""
 
 import asyncio
 
 from alembic import context
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from acme_orders.db import async_url, create_engine
+from acme_orders.db import create_engine, driver_url
 from acme_orders.models import Base
 from acme_orders.settings import Settings, get_settings
 
@@ -21,7 +22,7 @@ def database_url() -> str:
 def run_offline() -> None:
     """Print the SQL instead of running it (``alembic upgrade --sql``)."""
     context.configure(
-        url=async_url(database_url()),
+        url=driver_url(database_url()),
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=False,
@@ -41,12 +42,16 @@ def _run_on(connection: Connection) -> None:
         context.run_migrations()
 
 
-async def run_online() -> None:
+def service_engine() -> AsyncEngine:
     # The service's own engine factory: same driver options, and for SQLite
     # the database folder is created before the first connection. Only the
     # URL matters here: the other settings keep their defaults unchecked (the
     # command that runs the migrations has checked the real ones).
-    engine = create_engine(Settings.model_construct(database_url=database_url()))
+    return create_engine(Settings.model_construct(database_url=database_url()))
+
+
+async def run_online() -> None:
+    engine = service_engine()
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_on)
