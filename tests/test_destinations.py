@@ -38,6 +38,7 @@ def _compiled(part: str) -> Template:
     return _paths.from_string(part)
 
 
+@cache
 def copier_settings() -> dict[str, Any]:
     settings: dict[str, Any] = {}
     for document in yaml.safe_load_all(COPIER_YML.read_text(encoding="utf-8")):
@@ -50,21 +51,29 @@ def static_excludes() -> list[str]:
     return [pattern for pattern in copier_settings()["_exclude"] if "{" not in pattern]
 
 
-def destinations(template: Path, context: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Each rendered destination path, with the template files that render to it."""
+def _source_names(template: Path) -> list[tuple[str, list[str]]]:
+    """Each template file, with the names of its path as Copier renders them
+    (the suffix taken off the file's name)."""
     suffix = copier_settings()["_templates_suffix"]
-    excludes = static_excludes()
-    found: dict[str, list[str]] = defaultdict(list)
+    sources = []
     for source in sorted(path for path in template.rglob("*") if path.is_file()):
         relative = source.relative_to(template)
-        # Copier takes the suffix off a file's name before rendering it.
         names = [*relative.parts[:-1], relative.name.removesuffix(suffix)]
-        parts = [_compiled(name).render(context) for name in names]
+        sources.append((relative.as_posix(), names))
+    return sources
+
+
+def destinations(template: Path, context: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Each rendered destination path, with the template files that render to it."""
+    excludes = static_excludes()
+    found: dict[str, list[str]] = defaultdict(list)
+    for relative, names in _source_names(template):
+        parts = [_compiled(name).render(context) if "{" in name else name for name in names]
         if not all(parts) or any(
             fnmatch.fnmatch(part, pattern) for part in parts for pattern in excludes
         ):
             continue  # Copier skips a path with an empty part, and excluded names
-        found["/".join(parts)].append(relative.as_posix())
+        found["/".join(parts)].append(relative)
     return found
 
 
