@@ -4,20 +4,18 @@ The SQLAlchemy stack (the database and cache seams, the domain services and
 the tests) is written once, for asyncio, and serves FastAPI and Litestar as
 written. Flask's views are synchronous, so a WSGI render gets the same code
 with the coroutine syntax taken out: ``async def`` becomes ``def``,
-``async with``/``async for`` lose their ``async``, ``await`` goes, and the
-asyncio names below become their synchronous twins (SYNC_NAMES; and
-``from sqlalchemy.ext.asyncio import AsyncSession`` is ``from sqlalchemy.orm
-import Session``, ``sqlalchemy.ext.asyncio.create_async_engine`` is
-``sqlalchemy.create_engine``,
-an async engine's ``.sync_engine`` the engine itself, ``asyncio.run(f())``
-is ``f()``). The logic,
-the comments and the layout stay as they are.
+``async with``/``async for`` lose their ``async``, ``await`` goes,
+``asyncio.run(f())`` is ``f()``, and the asyncio names become their
+synchronous twins (SYNC_NAMES; ``from sqlalchemy.ext.asyncio import
+AsyncSession`` is ``from sqlalchemy.orm import Session``,
+``sqlalchemy.ext.asyncio.create_async_engine`` is ``sqlalchemy.create_engine``
+and an async engine's ``.sync_engine`` the engine itself). The logic, the
+comments and the layout stay as they are.
 
-Only the code below the imports goes through here: a file spells its imports
-for each interface, since the twins live in other modules and the import
-order is the formatter's. Where the two forms differ in more than spelling
-(a semaphore for threads, hashing off the event loop), the file calls a
-module of each interface instead (``concurrency.py``).
+Imports whose twins live in other modules, or that the formatter would then
+order differently, are spelled per interface in the file. Where the two forms
+differ in more than spelling (a semaphore for threads, hashing off the event
+loop), the file calls a module of each interface instead (``concurrency.py``).
 
 The edits work on tokens, so strings and comments are never touched, and
 they only ever shorten a line: source that the formatter leaves alone in its

@@ -36,6 +36,15 @@ ERROR_DESCRIPTIONS = {
 _ECHOED = frozenset({"input", "ctx", "url"})
 
 
+# The validation error of a body that cannot be read as sent (malformed
+# JSON, bad UTF-8), in FastAPI's words, for frameworks that answer it alike.
+UNREADABLE_BODY_ERROR: dict[str, Any] = {
+    "type": "body_unreadable",
+    "loc": ["body"],
+    "msg": "There was an error parsing the body",
+}
+
+
 def validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """pydantic's ``errors()`` as a 422's detail: loc, msg and type of each."""
     return [

@@ -22,6 +22,7 @@ from werkzeug.exceptions import ClientDisconnected
 from acme_orders.http_errors import (
     OUTAGE_RETRY_AFTER_SECONDS,
     REQUEST_TIMEOUT_DETAIL,
+    UNREADABLE_BODY_ERROR,
     RequestSentTooSlowlyError,
     too_large_detail,
     validation_details,
@@ -35,13 +36,6 @@ error_logger = logging.getLogger("acme_orders.errors")
 # Where APIFlask found what failed validation, as a validation error's loc
 # names it (FastAPI's spelling: the JSON and form bodies are the "body").
 LOCATIONS = {"json": "body", "form": "body", "query": "query", "path": "path"}
-# The only 400s Flask answers are for a body it cannot read (malformed JSON,
-# bad UTF-8): answered as the validation error they are.
-UNREADABLE_BODY = {
-    "type": "body_unreadable",
-    "loc": ["body"],
-    "msg": "There was an error parsing the body",
-}
 
 
 def error_response(
@@ -67,7 +61,9 @@ def answer_http_error(error: HTTPError) -> Response:
         ]
         return error_response(422, validation_details(errors))
     if error.status_code == 400:
-        return error_response(422, [UNREADABLE_BODY])
+        # The only 400s Flask answers are for a body it cannot read
+        # (malformed JSON, bad UTF-8): the validation error they are.
+        return error_response(422, [UNREADABLE_BODY_ERROR])
     if error.status_code == 413:
         # The rest of the body stays unread: the connection cannot be reused.
         limit = current_app.config["MAX_CONTENT_LENGTH"]
@@ -81,7 +77,7 @@ def answer_interrupted_body(error: ClientDisconnected) -> Response:
     came too slowly (server.py's deadline), else the body is unreadable."""
     if isinstance(error.__context__, RequestSentTooSlowlyError):
         return error_response(408, REQUEST_TIMEOUT_DETAIL, {"Connection": "close"})
-    return error_response(422, [UNREADABLE_BODY])
+    return error_response(422, [UNREADABLE_BODY_ERROR])
 
 
 def answer_exception(error: Exception) -> Response:

@@ -27,6 +27,7 @@ from acme_orders.api.errors import (
     pydantic_errors,
 )
 from acme_orders.api.fields import FIELD_REQUIRED
+from acme_orders.http_errors import UNREADABLE_BODY_ERROR
 
 MISSING = object()
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -73,10 +74,7 @@ def read_json_body(request: Request) -> object:
         }
         raise RequestValidationError([problem]) from None
     except ValueError:  # undecodable bytes
-        msg = "There was an error parsing the body"
-        raise RequestValidationError(
-            [{"type": "body_unreadable", "loc": ["body"], "msg": msg}]
-        ) from None
+        raise RequestValidationError([UNREADABLE_BODY_ERROR]) from None
 
 
 def read_form(request: Request) -> Mapping[str, Any]:

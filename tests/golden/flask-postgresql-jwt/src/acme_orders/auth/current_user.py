@@ -15,7 +15,7 @@ from acme_orders.auth.ratelimit import (
     RateLimitedError,
     RateLimiter,
 )
-from acme_orders.auth.security import read_access_token
+from acme_orders.auth.security import bearer_token, read_access_token
 from acme_orders.dependencies import current_runtime, session
 from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS
 from acme_orders.outage_log import report_outage
@@ -36,15 +36,10 @@ BEARER_SECURITY: list[str | dict[str, list[Any]]] = [{BEARER_SCHEME: []}]
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-def _bearer_token(authorization: str | None) -> str | None:
-    scheme, _, token = (authorization or "").partition(" ")
-    return token if scheme.lower() == "bearer" and token else None
-
-
 def current_user() -> User:
     """The user of this request's token, or a 401 answer."""
     if "user" not in g:
-        token = _bearer_token(request.headers.get("Authorization"))
+        token = bearer_token(request.headers.get("Authorization"))
         settings = current_runtime().settings
         user_id = read_access_token(token, settings) if token else None
         user = session().get(User, user_id) if user_id is not None else None

@@ -2,7 +2,7 @@
 
 The same hashes and tokens whatever the framework. Hashing takes a third of
 a second and 64 MiB on purpose: async code runs it on worker threads, never
-on an event loop (see auth/service.py).
+on an event loop (concurrency.cpu_bound, called by auth/service.py).
 """
 
 from datetime import UTC, datetime, timedelta
@@ -70,6 +70,12 @@ def create_access_token(user_id: int, settings: Settings) -> str:
         "exp": now + timedelta(minutes=settings.access_token_expire_minutes),
     }
     return jwt.encode(claims, signing_key(settings), ALGORITHM)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, or None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token if scheme.lower() == "bearer" and token else None
 
 
 def read_access_token(token: str, settings: Settings) -> int | None:

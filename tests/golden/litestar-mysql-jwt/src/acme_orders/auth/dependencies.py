@@ -19,7 +19,7 @@ from acme_orders.auth.ratelimit import (
     RateLimitedError,
     RateLimiter,
 )
-from acme_orders.auth.security import read_access_token
+from acme_orders.auth.security import bearer_token, read_access_token
 from acme_orders.dependencies import AppRuntime, Session
 from acme_orders.http_errors import OUTAGE_RETRY_AFTER_SECONDS
 from acme_orders.outage_log import report_outage
@@ -42,15 +42,10 @@ BEARER_SECURITY: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}]
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-def _bearer_token(authorization: str | None) -> str | None:
-    scheme, _, token = (authorization or "").partition(" ")
-    return token if scheme.lower() == "bearer" and token else None
-
-
 async def current_user(
     request: Request[Any, Any, Any], runtime: AppRuntime, session: Session
 ) -> User:
-    token = _bearer_token(request.headers.get("authorization"))
+    token = bearer_token(request.headers.get("authorization"))
     user_id = read_access_token(token, runtime.settings) if token else None
     user = await session.get(User, user_id) if user_id is not None else None
     if user is None or not user.is_active:
