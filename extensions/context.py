@@ -62,6 +62,9 @@ WSGI_MODULES = ("cors", "forwarded")
 # Those of the SQLAlchemy stack (FastAPI), with its resources.
 SQLALCHEMY_MODULES = ("runtime", "resources", "models", "migrations", "concurrency")
 SQLALCHEMY_AUTH_MODULES = ("auth.ratelimit",)
+# With a queue: the task seam (queue-neutral: the registry, runs and their
+# receipts) and the two modules that speak the queue library's language.
+QUEUE_MODULES = ("tasks", "broker", "worker", "*.tasks")
 DOMAIN_MODULES = ("*.models", "*.service", "*.schemas")
 # The web layer's half of an integration (each framework overlay has these
 # modules, each offering install(app, settings)); Sentry hooks in by itself.
@@ -254,7 +257,15 @@ def delivery_facts(features: list[str], code_style: str, catalog: dict[str, Any]
         if not service:
             continue
         choice = feature_entry(catalog, feature)
-        ci_services.append({**service, "image": choice["image"], "port": choice["port"]})
+        ci_services.append(
+            {
+                **service,
+                "image": choice["image"],
+                "port": choice["port"],
+                # Where the runner reaches it: compose.yaml's published port.
+                "host_port": choice.get("port_published", choice["port"]),
+            }
+        )
         ci_test_env[service["url_variable"]] = service["url"]
 
     style = catalog["code_style"][code_style]
@@ -316,6 +327,13 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     database_entry = catalog["database"].get(database, {})
     needs_redis = cache_choice == "redis"
     has_auth = auth != "none"
+    queue = given["queue"]
+    has_queue = queue != "none"
+    # Copier keeps the default of a question it did not ask (broker, without
+    # a queue): only a chosen queue has a broker.
+    broker = given["broker"] if has_queue else ""
+    queue_entry = catalog["queue"].get(queue, {})
+    broker_entry = catalog["broker"].get(broker, {})
 
     runtime = list(framework_entry["packages"])
     if is_sql:
@@ -323,6 +341,8 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     runtime += database_entry.get("drivers", {}).get(data_stack, [])
     if needs_redis:
         runtime += catalog["cache"]["redis"]["packages"]
+    if has_queue:
+        runtime += queue_entry["packages"].get(broker, [])
     if has_auth:
         runtime += catalog["auth"][auth]["packages"] + framework_entry["auth_packages"]
     for choice in observability:
@@ -337,6 +357,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     dev = [
         *catalog["dev"]["packages"],
         *framework_entry["dev_packages"],
+        *queue_entry.get("dev_packages", []),
         *catalog["code_style"][code_style]["dev_packages"],
     ]
     system_packages = database_entry.get("system_packages", {}).get(data_stack, {})
@@ -361,6 +382,11 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             (f"database.{database}.{'asyncio' if is_async else 'sync'}", orm == "sqlalchemy"),
             ("cache.redis", needs_redis),
             ("cache.none", not needs_redis),
+            # A background task queue: its worker, its broker (named apart
+            # from the cache: a broker's Redis is not cache.redis).
+            ("queue.any", has_queue),
+            (f"queue.{queue}", has_queue),
+            (f"broker.{broker}", has_queue),
             # The service signs something: tokens, or Django's sessions.
             ("secret.key", has_auth or framework == "django"),
             ("auth.any", has_auth),
@@ -375,7 +401,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     # start-up order; each offers RESOURCE (runtime.Resource).
     resource_modules = [
         name
-        for name, active in (("db", is_sql), ("cache", needs_redis))
+        for name, active in (("db", is_sql), ("cache", needs_redis), ("broker", has_queue))
         if active and orm == "sqlalchemy"
     ]
     observability_modules = [
@@ -394,17 +420,27 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         *(SQLALCHEMY_AUTH_MODULES if has_auth and orm == "sqlalchemy" else []),
         *(f"observability.{module}" for module in observability_modules),
         *(DOMAIN_MODULES if orm == "sqlalchemy" else []),
+        *(("heartbeat", *queue_entry.get("base_modules", [])) if has_queue else []),
+        *(QUEUE_MODULES if has_queue and orm == "sqlalchemy" else []),
     ]
 
     return {
         "features": features,
         "services_summary": " and ".join(
-            [DATABASE_TITLES.get(database, database)] + (["Redis"] if needs_redis else [])
+            [DATABASE_TITLES.get(database, database)]
+            + (["Redis"] if needs_redis else [])
+            + ([broker_entry["title"]] if has_queue and broker_entry["title"] != "Redis" else [])
         ),
         "resource_modules": resource_modules,
         # The readiness checks, by the names /health/ready answers them.
         "resource_names": [
-            name for name, active in (("database", is_sql), ("redis", needs_redis)) if active
+            name
+            for name, active in (
+                ("database", is_sql),
+                ("redis", needs_redis),
+                ("broker", has_queue),
+            )
+            if active
         ],
         "observability_modules": observability_modules,
         "listening_modules": [m for m in observability_modules if m in LISTENING_MODULES],
@@ -450,6 +486,14 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "redis_image": catalog["cache"]["redis"]["image"],
         "redis_default_url": catalog["cache"]["redis"]["default_url"],
         "has_auth": has_auth,
+        "has_queue": has_queue,
+        "queue_title": queue_entry.get("title", ""),
+        "broker_title": broker_entry.get("title", ""),
+        "broker_schemes": broker_entry.get("schemes", []),
+        "broker_default_url": broker_entry.get("default_url", ""),
+        "broker_image": broker_entry.get("image", ""),
+        "broker_port": broker_entry.get("port", 0),
+        "broker_port_published": broker_entry.get("port_published", 0),
         "has_prometheus": "prometheus" in observability,
         "has_opentelemetry": "opentelemetry" in observability,
         "has_sentry": "sentry" in observability,

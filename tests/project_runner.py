@@ -36,6 +36,11 @@ MACHINE_DATABASES = {
     "mysql": "mysql://root@127.0.0.1:3306/test",
 }
 MACHINE_REDIS = "redis://127.0.0.1:6379/0"
+# Task queue brokers, by the `broker` answer; BROKER_URL in the environment wins.
+MACHINE_BROKERS = {
+    "redis": "redis://127.0.0.1:6379/2",
+    "rabbitmq": "amqp://guest:guest@127.0.0.1:5672//",
+}
 STARTUP_SECONDS = 60
 SHUTDOWN_SECONDS = 30
 # Tests stop services often; the drain before a stop is tested on its own.
@@ -59,13 +64,16 @@ class ProjectRun:
         self.answers = {**recorded, **answers}
         self.slug = str(self.answers["project_slug"])
         self.database = str(self.answers["database"])
+        # The broker of a chosen queue, or "" (Copier records no broker without one).
+        has_queue = self.answers.get("queue", "none") != "none"
+        self.broker = str(self.answers.get("broker", "redis")) if has_queue else ""
 
     def base_env(self, **extra: str) -> dict[str, str]:
         env = {
             key: value
             for key, value in os.environ.items()
             # The template's own environment must not leak into the project's.
-            if key not in {"VIRTUAL_ENV", "DATABASE_URL", "REDIS_URL", "PYTHONPATH"}
+            if key not in {"VIRTUAL_ENV", "DATABASE_URL", "REDIS_URL", "BROKER_URL", "PYTHONPATH"}
         }
         env.update(UV_NO_PROGRESS="1", NO_COLOR="1")
         env.update(extra)
@@ -75,6 +83,8 @@ class ProjectRun:
         extra = {"REDIS_URL": os.environ.get("REDIS_URL", MACHINE_REDIS)}
         if self.database in MACHINE_DATABASES:
             extra["DATABASE_URL"] = os.environ.get("DATABASE_URL", MACHINE_DATABASES[self.database])
+        if self.broker:
+            extra["BROKER_URL"] = os.environ.get("BROKER_URL", MACHINE_BROKERS[self.broker])
         return self.base_env(**extra)
 
     def sync(self) -> None:
@@ -105,6 +115,16 @@ class ProjectRun:
     def check(self, *args: str) -> None:
         result = self.run(*args)
         assert result.returncode == 0, f"{' '.join(args)}:\n{result.stdout}{result.stderr}"
+
+    def check_style(self) -> None:
+        """The project's formatter and linters, as its CI runs them: nothing to change."""
+        if self.answers.get("code_style") == "black-isort":
+            self.check("flake8")
+            self.check("black", "--check", ".")
+            self.check("isort", "--check-only", ".")
+        else:
+            self.check("ruff", "check", ".")
+            self.check("ruff", "format", "--check", ".")
 
     def broken_copy(self, folder: Path, module: str, old: str, new: str) -> ProjectRun:
         """A copy of the project with one planted defect, installed on its own.

@@ -17,6 +17,7 @@ SERVICES: dict[str, tuple[str, int]] = {
     "postgresql": ("127.0.0.1", 5432),
     "mariadb": ("127.0.0.1", 3306),
     "redis": ("127.0.0.1", 6379),
+    "rabbitmq": ("127.0.0.1", 5672),
 }
 # The template's `database` answer calls MariaDB "mysql".
 ALIASES = {"mysql": "mariadb", "postgres": "postgresql"}

@@ -27,8 +27,10 @@ from tests.test_destinations import (
 # interface, ASGI or WSGI (the web layer); every other source of a module is
 # framework-free: the base and the SQLAlchemy stack.
 WEB_TREES = ("{% if framework ==", "{% if interface ==")
-# The composition root: it picks the framework's server, so it may import it.
-COMPOSITION_ROOT = frozenset({"cli"})
+# The composition roots: the CLI picks the framework's server, so it may
+# import it; the task registry lists the domain's tasks, which are Django
+# code where the ORM is Django's (the SQLAlchemy stack's contract names it).
+COMPOSITION_ROOT = frozenset({"cli", "tasks.registry"})
 
 
 def base_modules(template: Path, context: dict[str, Any]) -> set[str]:

@@ -241,13 +241,7 @@ def test_layering_contract_holds(project: ProjectRun) -> None:
 
 
 def test_linters(project: ProjectRun) -> None:
-    if project.answers.get("code_style") == "black-isort":
-        project.check("flake8")
-        project.check("black", "--check", ".")
-        project.check("isort", "--check-only", ".")
-    else:
-        project.check("ruff", "check", ".")
-        project.check("ruff", "format", "--check", ".")
+    project.check_style()
 
 
 def test_own_test_suite_passes(project: ProjectRun) -> None:

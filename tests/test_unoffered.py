@@ -20,11 +20,27 @@ from tests.services import require_service
 
 pytestmark = pytest.mark.project
 
-UNOFFERED_PROJECTS: list[dict[str, object]] = []
+UNOFFERED_PROJECTS: list[dict[str, object]] = [
+    {"queue": "celery", "database": "postgresql", "cache": "redis"},
+    {"queue": "celery", "broker": "rabbitmq", "framework": "flask"},
+    {"queue": "celery", "broker": "rabbitmq", "framework": "django", "database": "postgresql"},
+    {
+        "queue": "celery",
+        "framework": "litestar",
+        "database": "mysql",
+        "auth": "none",
+        "code_style": "black-isort",
+    },
+]
+
+
+# The answers an id names, at their defaults when a project leaves them out.
+DEFAULTS = {"framework": "fastapi", "database": "sqlite", "auth": "jwt", "queue": "", "broker": ""}
 
 
 def _id(answers: dict[str, object]) -> str:
-    return "-".join(str(answers[key]) for key in ("framework", "database", "auth"))
+    keys = ("framework", "database", "auth", "queue", "broker")
+    return "-".join(filter(None, (str(answers.get(key, DEFAULTS[key])) for key in keys)))
 
 
 @pytest.fixture(scope="module", params=UNOFFERED_PROJECTS, ids=_id)
@@ -34,8 +50,11 @@ def project(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ProjectRun]:
     answers: dict[str, object] = request.param
-    if answers["database"] != "sqlite":
-        require_service(str(answers["database"]))
+    database = str(answers.get("database", "sqlite"))
+    if database != "sqlite":
+        require_service(database)
+    if answers.get("queue"):
+        require_service(str(answers.get("broker", "redis")))
     workdir = tmp_path_factory.mktemp(_id(answers))
     source = Path(
         shutil.copytree(rendered_offering_everything(answers), workdir / "project", symlinks=True)
@@ -46,8 +65,7 @@ def project(
 
 
 def test_checks_pass(project: ProjectRun) -> None:
-    project.check("ruff", "format", "--check", ".")
-    project.check("ruff", "check", ".")
+    project.check_style()
     project.check("mypy")
     project.check("lint-imports")
 

@@ -34,6 +34,9 @@ def database_config(url: str, *, conn_max_age: int) -> dict[str, Any]:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
             },
+            # A file beside it, not Django's in-memory default, so that other
+            # processes (a task worker under test) can open it too.
+            "TEST": {"NAME": f"{name}.test" if name and name != ":memory:" else None},
         }
     options: dict[str, Any] = dict(parse_qsl(parts.query))
     options.setdefault("connect_timeout", 5)

@@ -1,4 +1,4 @@
-"""The items table: each item belongs to the account that created it."""
+"""The items table."""
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +8,7 @@ MAX_DESCRIPTION_LENGTH = 2000
 
 
 class Item(models.Model):
+    # Each item belongs to the account that created it.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="items"
     )
