@@ -1,4 +1,4 @@
-"""Private, killable PostgreSQL and Redis servers for fault tests.
+"""Private, killable PostgreSQL, Redis and RabbitMQ servers for fault tests.
 
 Each runs on a free port of 127.0.0.1 with its data in a temporary
 directory, and is stopped by PID; the machine's own services (DESIGN.md
@@ -156,3 +156,101 @@ def private_redis() -> Iterator[PrivateRedis]:
         yield server
     finally:
         server.stop()
+
+
+class PrivateBrokerRedis:
+    """A Redis server of its own that keeps what it holds on disk, as the
+    rendered compose.yaml's broker does, so that a restart loses nothing."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--dir", str(self.folder), "--save", ""]
+        command += ["--appendonly", "yes", "--appendfsync", "everysec"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        _wait_for_port(self.port)
+
+    def stop(self) -> None:
+        """A shutdown (SIGTERM): Redis writes its append-only file out first."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(30)
+
+
+@contextlib.contextmanager
+def private_broker_redis() -> Iterator[PrivateBrokerRedis]:
+    folder = Path(tempfile.mkdtemp(prefix="broker-redis-"))
+    server = PrivateBrokerRedis(folder)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class PrivateRabbitMQ:
+    """A RabbitMQ node of its own (node name, ports, data and config), whose
+    guest user may log in from 127.0.0.1 as on the machine's node."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"amqp://guest:guest@127.0.0.1:{self.port}//"
+        self.node = f"private-{self.port}@localhost"
+        # The server drops to the rabbitmq user, which must write here.
+        folder.chmod(0o777)
+        (folder / "rabbitmq.conf").write_text(f"listeners.tcp.1 = 127.0.0.1:{self.port}\n")
+        (folder / "enabled_plugins").write_text("[].\n")
+        (folder / "enabled_plugins").chmod(0o666)
+        self.pid_file = folder / "pid"
+
+    def _env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "RABBITMQ_NODENAME": self.node,
+            "RABBITMQ_DIST_PORT": str(free_port()),
+            "RABBITMQ_CONFIG_FILE": str(self.folder / "rabbitmq"),
+            "RABBITMQ_MNESIA_BASE": str(self.folder / "mnesia"),
+            "RABBITMQ_LOG_BASE": str(self.folder / "log"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(self.folder / "enabled_plugins"),
+            "RABBITMQ_PID_FILE": str(self.pid_file),
+        }
+
+    def start(self) -> None:
+        subprocess.Popen(
+            ["rabbitmq-server"],
+            env=self._env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        _wait_for_port(self.port, seconds=90)
+
+    def stop(self) -> None:
+        """A shutdown (SIGTERM to the node's PID), waited for."""
+        with contextlib.suppress(FileNotFoundError, ValueError, ProcessLookupError):
+            pid = int(self.pid_file.read_text().strip())
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                os.kill(pid, 0)
+                time.sleep(0.2)
+            os.kill(pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def private_rabbitmq() -> Iterator[PrivateRabbitMQ]:
+    folder = Path(tempfile.mkdtemp(prefix="broker-rabbitmq-"))
+    server = PrivateRabbitMQ(folder)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,104 @@
+"""At-least-once, and once only: a thousand tasks through faults (DESIGN.md section 9).
+
+For each queue and broker, a rendered project's worker is killed with
+SIGKILL twice while its queue drains, or its broker is restarted: no task
+may be lost, and no effect applied twice. The figures (time to drain, how
+long a dead worker's task takes to come back) are printed; run with -s.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.private_services import private_broker_redis, private_rabbitmq
+from tests.project_runner import MACHINE_BROKERS, ProjectRun
+from tests.rendering import RenderCache
+from tests.services import require_service
+from tests.task_delivery import (
+    QueueRun,
+    fresh_database,
+    kill_the_worker,
+    restart_the_broker,
+    run_with_faults,
+)
+
+pytestmark = pytest.mark.project
+
+TASKS = 1000
+# One project per queue and broker: PostgreSQL (the receipts' row locks
+# meet real concurrency), no auth (items need no owner).
+DELIVERY_PROJECTS: list[dict[str, object]] = [
+    {"queue": "celery", "broker": "redis", "database": "postgresql", "auth": "none"},
+    {
+        "queue": "celery",
+        "broker": "rabbitmq",
+        "framework": "django",
+        "database": "postgresql",
+        "auth": "none",
+    },
+]
+
+
+def _id(answers: dict[str, object]) -> str:
+    return "-".join(str(answers.get(key, "fastapi")) for key in ("framework", "queue", "broker"))
+
+
+@pytest.fixture(scope="module", params=DELIVERY_PROJECTS, ids=_id)
+def project(
+    request: pytest.FixtureRequest,
+    rendered_offering_everything: RenderCache,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[ProjectRun]:
+    answers: dict[str, object] = request.param
+    require_service("postgresql")
+    require_service(str(answers["broker"]))
+    workdir = tmp_path_factory.mktemp(_id(answers))
+    source = Path(
+        shutil.copytree(rendered_offering_everything(answers), workdir / "project", symlinks=True)
+    )
+    run = ProjectRun(source, answers)
+    run.sync()
+    yield run
+
+
+def test_a_killed_worker_loses_no_task_and_runs_none_twice(
+    project: ProjectRun, tmp_path: Path
+) -> None:
+    with fresh_database(project) as database_url:
+        run = QueueRun(project, database_url, MACHINE_BROKERS[project.broker], tmp_path)
+        outcome = run_with_faults(run, TASKS, kill_the_worker, at=(0.3, 0.6))
+    print(f"\n{project.broker}, worker killed twice: {outcome.summary()}")
+    assert (outcome.lost, outcome.duplicated) == (0, 0), outcome.summary()
+
+
+def test_a_restarted_broker_loses_no_task_and_runs_none_twice(
+    project: ProjectRun, tmp_path: Path
+) -> None:
+    private = private_broker_redis if project.broker == "redis" else private_rabbitmq
+    with private() as broker, fresh_database(project) as database_url:
+        run = QueueRun(project, database_url, broker.url, tmp_path)
+        outcome = run_with_faults(run, TASKS, restart_the_broker(broker), at=(0.3,))
+    print(f"\n{project.broker}, broker restarted: {outcome.summary()}")
+    assert (outcome.lost, outcome.duplicated) == (0, 0), outcome.summary()
+
+
+@pytest.mark.parametrize("project", DELIVERY_PROJECTS[:1], ids=_id, indirect=True)
+def test_the_count_catches_tasks_acknowledged_before_they_ran(
+    project: ProjectRun, tmp_path: Path
+) -> None:
+    # Celery's default: a task is acknowledged as it starts, so a worker
+    # killed while running it takes it along.
+    broken = project.broken_copy(
+        tmp_path, "celery_setup.py", "task_acks_late=True,", "task_acks_late=False,"
+    )
+    with fresh_database(broken) as database_url:
+        run = QueueRun(broken, database_url, MACHINE_BROKERS[broken.broker], tmp_path)
+        # Long enough for a dead worker's task to come back (the visibility
+        # timeout and kombu's sweep), if it were coming.
+        outcome = run_with_faults(run, TASKS, kill_the_worker, at=(0.2, 0.4, 0.6), drain_seconds=45)
+    print(f"\n{broken.broker}, acknowledged early, worker killed: {outcome.summary()}")
+    assert outcome.lost > 0, outcome.summary()
