@@ -385,6 +385,8 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             # A background task queue: its worker, its broker (named apart
             # from the cache: a broker's Redis is not cache.redis).
             ("queue.any", has_queue),
+            # The worker's metrics (observability/task_metrics.py).
+            ("queue.metrics", has_queue and "prometheus" in observability),
             (f"queue.{queue}", has_queue),
             (f"broker.{broker}", has_queue),
             # The service signs something: tokens, or Django's sessions.
@@ -407,6 +409,9 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     observability_modules = [
         OBSERVABILITY_MODULES[choice] for choice in observability if choice in OBSERVABILITY_MODULES
     ]
+    worker_observability_modules = (
+        ["task_metrics"] if has_queue and "prometheus" in observability else []
+    )
     # What the rendered import-linter contract keeps free of every web
     # framework: the base's modules (tests/test_layers.py checks that this
     # names every module the base renders) and, by wildcard, the domain
@@ -419,6 +424,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         *(AUTH_BASE_MODULES if has_auth else []),
         *(SQLALCHEMY_AUTH_MODULES if has_auth and orm == "sqlalchemy" else []),
         *(f"observability.{module}" for module in observability_modules),
+        *(f"observability.{module}" for module in worker_observability_modules),
         *(DOMAIN_MODULES if orm == "sqlalchemy" else []),
         *(("heartbeat", *queue_entry.get("base_modules", [])) if has_queue else []),
         *(QUEUE_MODULES if has_queue and orm == "sqlalchemy" else []),
@@ -444,6 +450,8 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         ],
         "observability_modules": observability_modules,
         "listening_modules": [m for m in observability_modules if m in LISTENING_MODULES],
+        # The task worker's own (observability/__init__.py: WORKER_INTEGRATIONS).
+        "worker_observability_modules": worker_observability_modules,
         "framework_free_modules": framework_free_modules,
         "web_framework_packages": sorted(
             {name for entry in catalog["framework"].values() for name in entry["web_imports"]}

@@ -38,6 +38,8 @@ OPERATION_IDS = {
 }
 AUTH_OPERATION_IDS = {"register", "login", "me"}
 ITEM_KEYS = {"id", "name", "description", "created_at", "updated_at"}
+# With a task queue: when a worker ran the item's task (null until then).
+TASK_EFFECT = "processed_at"
 PAGE_KEYS = {"items", "total", "limit", "offset"}
 DEFAULT_LIMIT = 20
 PASSWORD = "a long enough password"
@@ -57,11 +59,12 @@ def check(condition: bool, what: str, response: httpx.Response | None = None) ->
     raise ContractError(what)
 
 
-def drive_contract(client: httpx.Client, *, auth: bool) -> None:
+def drive_contract(client: httpx.Client, *, auth: bool, queue: bool = False) -> None:
     """Every row of the contract, against the service ``client`` points at.
 
     ``client`` has the service's base URL and an address of its own for the
-    rate limits (X-Forwarded-For); ``auth`` says whether auth=jwt was chosen.
+    rate limits (X-Forwarded-For); ``auth`` says whether auth=jwt was chosen,
+    ``queue`` whether a task queue was (items then show the task's effect).
     """
     _health(client)
     _errors_without_a_route(client)
@@ -72,7 +75,9 @@ def drive_contract(client: httpx.Client, *, auth: bool) -> None:
     else:
         owner = stranger = {}
         check_status(client.post("/auth/register", json={}), 404, "/auth without auth")
-    _items(client, owner, stranger, scoped=auth)
+    _items(
+        client, owner, stranger, scoped=auth, keys=ITEM_KEYS | ({TASK_EFFECT} if queue else set())
+    )
     _openapi(client, auth=auth)
 
 
@@ -224,11 +229,18 @@ def _auth(client: httpx.Client) -> dict[str, str]:
 
 
 def _items(
-    client: httpx.Client, owner: dict[str, str], stranger: dict[str, str], *, scoped: bool
+    client: httpx.Client,
+    owner: dict[str, str],
+    stranger: dict[str, str],
+    *,
+    scoped: bool,
+    keys: set[str],
 ) -> None:
     created = client.post("/items", json={"name": "Widget"}, headers=owner)
     item = check_json(created, 201, "create an item")
-    check(set(item) == ITEM_KEYS, f"item keys {sorted(item)}", created)
+    check(set(item) == keys, f"item keys {sorted(item)}", created)
+    if TASK_EFFECT in keys:
+        check(item[TASK_EFFECT] is None, f"{TASK_EFFECT} not null at creation", created)
     check(isinstance(item["id"], int) and item["name"] == "Widget", f"item {item}", created)
     check(item["description"] is None, "description not null when not given", created)
     check_utc(item["created_at"], "created_at")
@@ -248,6 +260,10 @@ def _items(
         )
 
     fetched = check_json(client.get(url, headers=owner), 200, "get an item")
+    if fetched.get(TASK_EFFECT) is not None:
+        # A worker ran the item's task meanwhile.
+        check_utc(fetched[TASK_EFFECT], TASK_EFFECT)
+        fetched = {**fetched, TASK_EFFECT: None}
     check(fetched == item, f"get answers {fetched}, created {item}")
     renamed = check_json(client.patch(url, json={"name": "Gadget"}, headers=owner), 200, "rename")
     check(renamed["name"] == "Gadget" and renamed["id"] == item["id"], f"renamed {renamed}")
@@ -260,7 +276,7 @@ def _items(
     check(set(page) == PAGE_KEYS, f"page keys {sorted(page)}")
     check(page["limit"] == DEFAULT_LIMIT and page["offset"] == 0, f"default page {page}")
     check(isinstance(page["total"], int) and page["total"] >= 2, f"total {page['total']}")
-    check(all(set(entry) == ITEM_KEYS for entry in page["items"]), "listed item keys")
+    check(all(set(entry) == keys for entry in page["items"]), "listed item keys")
     one = check_json(
         client.get("/items", params={"limit": 1, "offset": 1}, headers=owner), 200, "page"
     )

@@ -63,6 +63,17 @@ UNRELEASED_CANONICAL: dict[str, dict[str, object]] = {
         "cache": "redis",
         "observability": ["prometheus", "opentelemetry"],
     },
+    "fastapi-celery-redis": {
+        "database": "postgresql",
+        "queue": "celery",
+        "broker": "redis",
+    },
+    "django-celery-rabbitmq": {
+        "framework": "django",
+        "database": "postgresql",
+        "queue": "celery",
+        "broker": "rabbitmq",
+    },
 }
 GOLDEN = {**CANONICAL, **UNRELEASED_CANONICAL}
 

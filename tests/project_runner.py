@@ -270,19 +270,73 @@ def _wait_until_live(base_url: str, process: subprocess.Popen[bytes], log_path: 
     raise AssertionError(f"the service did not come up:\n{log_path.read_text()}")
 
 
-def _assert_json_logs(text: str) -> None:
-    """Every line is a JSON object; every access line carries a request id."""
+def json_log_entries(text: str) -> list[dict[str, object]]:
+    """Every line of a log, each a JSON object (or the test fails)."""
     lines = [line for line in text.splitlines() if line.strip()]
-    assert lines, "the service logged nothing"
+    assert lines, "nothing was logged"
     entries = []
     for line in lines:
         try:
             entries.append(json.loads(line))
         except json.JSONDecodeError:
             raise AssertionError(f"log line is not JSON: {line!r}") from None
+    return entries
+
+
+def _assert_json_logs(text: str) -> None:
+    """Every line is a JSON object; every access line carries a request id."""
+    entries = json_log_entries(text)
     access = [entry for entry in entries if entry.get("message") == "request"]
     assert access, "no access log lines"
     assert all(entry.get("request_id") for entry in access), access[:3]
+
+
+@contextlib.contextmanager
+def running_worker(project: ProjectRun, env: dict[str, str]) -> Iterator[Path]:
+    """``<slug> worker`` until the block ends, stopped by SIGTERM; its log."""
+    log_path = project.path / f"worker-{uuid.uuid4().hex[:8]}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(project.path / ".venv" / "bin" / project.slug), "worker"],
+            cwd=project.path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield log_path
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(SHUTDOWN_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                raise AssertionError(
+                    f"the worker ignored SIGTERM:\n{log_path.read_text()}"
+                ) from None
+
+
+def wait_until_processed(base_url: str, answers: dict[str, object]) -> float:
+    """Create an item through the API; seconds until a worker stamped it."""
+    with httpx.Client(base_url=base_url, timeout=10, headers=client_headers()) as client:
+        headers: dict[str, str] = {}
+        if answers["auth"] == "jwt":
+            email = f"worker-{uuid.uuid4().hex[:12]}@example.com"
+            password = secrets.token_urlsafe(16)
+            client.post("/auth/register", json={"email": email, "password": password})
+            login = client.post("/auth/login", data={"username": email, "password": password})
+            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        created = client.post("/items", json={"name": "for the worker"}, headers=headers)
+        assert created.status_code == 201, created.text
+        started = time.monotonic()
+        while time.monotonic() - started < STARTUP_SECONDS:
+            item = client.get(f"/items/{created.json()['id']}", headers=headers).json()
+            if item["processed_at"] is not None:
+                return time.monotonic() - started
+            time.sleep(0.2)
+    raise AssertionError("no worker processed the item")
 
 
 def client_headers() -> dict[str, str]:
@@ -307,7 +361,8 @@ def drive_service(
     ``metrics_url`` the address of its metrics listener.
     """
     with httpx.Client(base_url=base_url, timeout=10, headers=client_headers()) as client:
-        drive_contract(client, auth=answers["auth"] == "jwt")
+        queue = answers.get("queue", "none") != "none"
+        drive_contract(client, auth=answers["auth"] == "jwt", queue=queue)
 
         live = client.get("/health/live")
         assert live.headers["strict-transport-security"].startswith("max-age=")

@@ -13,6 +13,7 @@ each framework; the gates plant a defect and see it caught.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import shutil
@@ -36,11 +37,14 @@ from tests.project_runner import (
     drive_service,
     free_port,
     fuzz_service,
+    json_log_entries,
     log_in,
     metrics_add_up_every_worker,
     running_service,
+    running_worker,
     served,
     traces_reach_the_collector,
+    wait_until_processed,
 )
 from tests.services import require_service
 from tests.slow_clients import (
@@ -74,7 +78,13 @@ FASTAPI_PROJECTS: list[dict[str, object]] = [
         "python_version": "3.12",
         "observability": ["prometheus", "opentelemetry", "sentry"],
     },
-    {"database": "postgresql", "auth": "none", "observability": ["opentelemetry"]},
+    {
+        "database": "postgresql",
+        "auth": "none",
+        "observability": ["opentelemetry"],
+        "queue": "celery",
+        "broker": "redis",
+    },
     {
         "database": "mysql",
         "auth": "jwt",
@@ -114,6 +124,8 @@ DJANGO_PROJECTS: list[dict[str, object]] = [
         "auth": "none",
         "cache": "redis",
         "observability": [],
+        "queue": "celery",
+        "broker": "rabbitmq",
     },
     {
         "framework": "django",
@@ -159,10 +171,24 @@ LITESTAR_PROJECTS: list[dict[str, object]] = [
         "code_style": "black-isort",
         "observability": ["opentelemetry"],
     },
-    {"framework": "litestar", "database": "mysql", "auth": "none", "python_version": "3.12"},
+    {
+        "framework": "litestar",
+        "database": "mysql",
+        "auth": "none",
+        "python_version": "3.12",
+        "queue": "celery",
+        "broker": "redis",
+    },
 ]
 FLASK_PROJECTS: list[dict[str, object]] = [
-    {"framework": "flask", "database": "sqlite", "auth": "jwt", "observability": ["sentry"]},
+    {
+        "framework": "flask",
+        "database": "sqlite",
+        "auth": "jwt",
+        "observability": ["sentry"],
+        "queue": "celery",
+        "broker": "rabbitmq",
+    },
     {
         "framework": "flask",
         "database": "sqlite",
@@ -200,7 +226,10 @@ PROJECTS = FASTAPI_PROJECTS + DJANGO_PROJECTS + LITESTAR_PROJECTS + FLASK_PROJEC
 
 
 def _id(answers: dict[str, object]) -> str:
-    return f"{answers.get('framework', 'fastapi')}-{answers['database']}-{answers['auth']}"
+    named = f"{answers.get('framework', 'fastapi')}-{answers['database']}-{answers['auth']}"
+    if answers.get("queue"):
+        named += f"-{answers['queue']}-{answers['broker']}"
+    return named
 
 
 def first_per_framework(projects: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -225,6 +254,8 @@ def project(
         require_service(database)
     if answers.get("cache") == "redis":
         require_service("redis")
+    if answers.get("queue"):
+        require_service(str(answers["broker"]))
     workdir = tmp_path_factory.mktemp(_id(answers))
     source = Path(shutil.copytree(rendered(answers), workdir / "project", symlinks=True))
     run = ProjectRun(source, answers)
@@ -262,11 +293,16 @@ def test_service_serves_http_in_production(project: ProjectRun) -> None:
             REQUEST_HEADER_TIMEOUT_SECONDS="1",
             REQUEST_BODY_TIMEOUT_SECONDS="1",
         )
+        if project.broker:
+            # A queue of the test's own: others may share the broker.
+            env["TASK_QUEUE"] = f"production-{secrets.token_hex(6)}"
         migrate = project.run(project.slug, "migrate", env=env)
         assert migrate.returncode == 0, migrate.stderr
-        with running_service(project, env) as base_url:
+        with running_service(project, env) as base_url, worker_if_queued(project, env):
             metrics_url = f"http://127.0.0.1:{env['METRICS_PORT']}"
             drive_service(base_url, project.answers, secret_key, metrics_url)
+            if project.broker:
+                wait_until_processed(base_url, project.answers)
             fuzz_service(base_url, project.answers)
             too_slow = slow_headers_answer(base_url)
             assert too_slow.startswith(b"HTTP/1.1 408")
@@ -278,6 +314,22 @@ def test_service_serves_http_in_production(project: ProjectRun) -> None:
             public_post = "/auth/register" if project.answers["auth"] == "jwt" else "/items"
             assert slow_body_answer(base_url, public_post).startswith(b"HTTP/1.1 408")
             assert oversized_body_answer(base_url).startswith(b"HTTP/1.1 413")
+
+
+@contextlib.contextmanager
+def worker_if_queued(project: ProjectRun, env: dict[str, str]) -> Iterator[None]:
+    """With a task queue: its worker beside the service, on a queue of the
+    test's own, its log all JSON."""
+    if not project.broker:
+        yield
+        return
+    worker_env = {**env, "METRICS_PORT": str(free_port())}
+    with running_worker(project, worker_env) as log_path:
+        yield
+    # Celery writes its notice of a stop as plain text ("worker: Warm
+    # shutdown (MainProcess)"), past any logging configuration.
+    lines = log_path.read_text().splitlines()
+    json_log_entries("\n".join(line for line in lines if not line.startswith("worker: ")))
 
 
 UNSAFE_SETTINGS = {

@@ -16,6 +16,7 @@ from tests.combinations import (
     TEMPLATE_ROOT,
     combination_id,
     default_answers,
+    load_axes,
     pairwise_combinations,
     to_copier_data,
 )
@@ -100,7 +101,10 @@ def option_names() -> frozenset[str]:
     """The answers, and the yes/no facts derive() computes from them."""
     answers = default_answers()
     facts = derive(answers)
-    return frozenset(answers) | {name for name, value in facts.items() if isinstance(value, bool)}
+    # Every question, those the defaults do not ask (broker) included.
+    questions = {axis.name for axis in load_axes()}
+    booleans = {name for name, value in facts.items() if isinstance(value, bool)}
+    return frozenset(answers) | questions | booleans
 
 
 # The framework answer and the facts that follow from it alone.

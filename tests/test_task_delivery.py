@@ -50,16 +50,14 @@ def _id(answers: dict[str, object]) -> str:
 @pytest.fixture(scope="module", params=DELIVERY_PROJECTS, ids=_id)
 def project(
     request: pytest.FixtureRequest,
-    rendered_offering_everything: RenderCache,
+    rendered: RenderCache,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ProjectRun]:
     answers: dict[str, object] = request.param
     require_service("postgresql")
     require_service(str(answers["broker"]))
     workdir = tmp_path_factory.mktemp(_id(answers))
-    source = Path(
-        shutil.copytree(rendered_offering_everything(answers), workdir / "project", symlinks=True)
-    )
+    source = Path(shutil.copytree(rendered(answers), workdir / "project", symlinks=True))
     run = ProjectRun(source, answers)
     run.sync()
     yield run

@@ -20,18 +20,7 @@ from tests.services import require_service
 
 pytestmark = pytest.mark.project
 
-UNOFFERED_PROJECTS: list[dict[str, object]] = [
-    {"queue": "celery", "database": "postgresql", "cache": "redis"},
-    {"queue": "celery", "broker": "rabbitmq", "framework": "flask"},
-    {"queue": "celery", "broker": "rabbitmq", "framework": "django", "database": "postgresql"},
-    {
-        "queue": "celery",
-        "framework": "litestar",
-        "database": "mysql",
-        "auth": "none",
-        "code_style": "black-isort",
-    },
-]
+UNOFFERED_PROJECTS: list[dict[str, object]] = []
 
 
 # The answers an id names, at their defaults when a project leaves them out.

@@ -17,12 +17,7 @@ from pathlib import Path
 from tests.rendering import snapshot_template
 
 # question -> (the line of the last offered choice, the lines to add after it)
-UNOFFERED: dict[str, tuple[str, str]] = {
-    "queue": (
-        '  help: "Background task queue"\n  choices:\n    None: none\n',
-        "    Celery: celery\n",
-    ),
-}
+UNOFFERED: dict[str, tuple[str, str]] = {}
 
 
 def offering(copier_yml_text: str) -> str:

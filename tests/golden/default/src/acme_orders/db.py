@@ -83,6 +83,8 @@ def driver_url(plain_url: str) -> URL:
     return url.set(drivername=DRIVER, query=query)
 
 
+# The read engine's execution option (read_engine, _begin).
+READ_ONLY = "acme_orders_read_only"
 # SQLAlchemy's defaults for a file database, named for session_slots().
 SQLITE_POOL_SIZE = 5
 SQLITE_MAX_OVERFLOW = 10
@@ -123,7 +125,15 @@ def _configure_sqlite(dbapi_connection: Any, _record: object) -> None:
 
 
 def _begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A transaction that may write takes SQLite's write lock as it begins,
+    # waiting for it (busy_timeout). Begun deferred, one that read first
+    # would have to upgrade its lock when it writes, and SQLite refuses that
+    # at once while another process writes (a task worker, another server
+    # worker) rather than deadlock. Reads begin deferred: they never wait.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session_slots(_settings: Settings) -> SessionSlots:
@@ -131,12 +141,9 @@ def session_slots(_settings: Settings) -> SessionSlots:
 
 
 def read_engine(engine: AsyncEngine) -> AsyncEngine:
-    """The engine for requests that only read (see the web layer's sessions).
-
-    The same as for writes: a local file has no round trips to save, and
-    _begin already makes every transaction explicit.
-    """
-    return engine
+    """The engine for requests that only read (see the web layer's sessions):
+    its transactions begin deferred (see _begin)."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 class Database:
@@ -145,8 +152,10 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.engine = create_engine(settings)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_engine = read_engine(self.engine)
         self._reading_sessions = async_sessionmaker(
-            read_engine(self.engine), expire_on_commit=False
+            self.read_engine,
+            expire_on_commit=False,
         )
         self._slots = session_slots(settings)
 
@@ -184,7 +193,8 @@ def is_outage(error: BaseException) -> bool:
 
 
 async def ping(database: Database) -> None:
-    async with database.engine.connect() as connection:
+    # On the read engine: a probe must not wait behind writers.
+    async with database.read_engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
 
 

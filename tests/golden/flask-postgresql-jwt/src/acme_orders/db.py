@@ -121,8 +121,10 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.engine = create_engine(settings)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_engine = read_engine(self.engine)
         self._reading_sessions = sessionmaker(
-            read_engine(self.engine), expire_on_commit=False
+            self.read_engine,
+            expire_on_commit=False,
         )
         self._slots = session_slots(settings)
 
@@ -160,7 +162,8 @@ def is_outage(error: BaseException) -> bool:
 
 
 def ping(database: Database) -> None:
-    with database.engine.connect() as connection:
+    # On the read engine: a probe must not wait behind writers.
+    with database.read_engine.connect() as connection:
         connection.execute(text("SELECT 1"))
 
 

@@ -122,8 +122,10 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.engine = create_engine(settings)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_engine = read_engine(self.engine)
         self._reading_sessions = async_sessionmaker(
-            read_engine(self.engine), expire_on_commit=False
+            self.read_engine,
+            expire_on_commit=False,
         )
         self._slots = session_slots(settings)
 
@@ -161,7 +163,8 @@ def is_outage(error: BaseException) -> bool:
 
 
 async def ping(database: Database) -> None:
-    async with database.engine.connect() as connection:
+    # On the read engine: a probe must not wait behind writers.
+    async with database.read_engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
 
 

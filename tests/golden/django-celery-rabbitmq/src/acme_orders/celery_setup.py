@@ -1,0 +1,132 @@
+"""What the service asks of Celery, whatever the framework: at-least-once
+delivery, sending and probing, task registration and the worker's heartbeat.
+
+The delivery settings, and why (the template's docs/tasks.md has more):
+
+- ``task_acks_late`` with ``task_reject_on_worker_lost``: a task is
+  acknowledged once it ran, and one whose worker process died goes back to
+  the queue instead of being acknowledged as failed;
+- ``worker_prefetch_multiplier=1``: a worker holds only what it runs, so a
+  dead worker strands no queued tasks behind the running one;
+- ``worker_cancel_long_running_tasks_on_connection_loss``: after a lost
+  broker connection the broker delivers the running tasks again, so the
+  worker stops its own copies rather than run them twice;
+- RabbitMQ: a quorum queue (replicated and durable) and publisher
+  confirms, so a task the service sent is on disk before sending returns;
+  the broker hands a dead worker's task out again as soon as its
+  connection drops.
+"""
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from celery import Celery, bootsteps
+from celery.signals import setup_logging
+from celery.worker import WorkController
+from kombu import Queue
+from kombu.asynchronous.timer import Timer
+from kombu.exceptions import OperationalError
+
+from acme_orders import heartbeat
+from acme_orders.settings import Settings
+
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (OSError, OperationalError)
+# Sending waits this long at most when the broker is down, then fails (503).
+SEND_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+
+
+@setup_logging.connect
+def _keep_the_service_logging(**_: object) -> None:
+    """Connected, so that Celery leaves logging as logs.py set it."""
+
+
+def configure(app: Celery, settings: Settings) -> None:
+    """Point ``app`` at BROKER_URL, with the delivery settings above."""
+    app.conf.update(
+        broker_url=settings.broker_url,
+        broker_connection_timeout=2,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"confirm_publish": True},
+        task_queues=[
+            Queue(settings.task_queue, queue_arguments={"x-queue-type": "quorum"}),
+        ],
+        task_default_queue=settings.task_queue,
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        # The service's JSON logs (logs.py) stay in charge.
+        worker_hijack_root_logger=False,
+    )
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether ``error`` means the broker cannot be reached right now."""
+    return isinstance(error, OUTAGE_ERRORS)
+
+
+def ping(app: Celery) -> None:
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1)
+
+
+def publish(app: Celery, name: str, key: str, args: list[Any]) -> None:
+    """Put the task ``name`` on the queue; a worker runs it with ``(key, args)``."""
+    app.send_task(name, args=(key, args), retry=True, retry_policy=SEND_RETRY_POLICY)
+
+
+def register(
+    app: Celery,
+    name: str,
+    deliver: Callable[[str, list[Any]], None],
+    settings: Settings,
+) -> None:
+    """Make ``deliver(key, args)`` the Celery task ``name``.
+
+    An error sends the task back with a growing delay; the receipts count
+    the deliveries and set aside a task that comes back too often.
+    """
+    app.task(
+        name=name,
+        autoretry_for=(Exception,),
+        retry_backoff=True,
+        retry_backoff_max=min(600, settings.task_visibility_timeout_seconds),
+        max_retries=settings.task_max_deliveries,
+    )(deliver)
+
+
+def worker_arguments(settings: Settings) -> list[str]:
+    """The command line of the worker, as ``app.worker_main`` takes it."""
+    return [
+        # No banner: the log stays JSON lines (logs.py).
+        "--quiet",
+        "worker",
+        f"--concurrency={settings.worker_concurrency}",
+        f"--queues={settings.task_queue}",
+        f"--loglevel={settings.log_level}",
+        "--hostname=acme-orders@%h",
+        # No chatter between workers at start: each works alone.
+        "--without-gossip",
+        "--without-mingle",
+    ]
+
+
+class Heartbeat(bootsteps.StartStopStep):
+    """Beats (heartbeat.py) on the timer of the worker's own loop, so the
+    beats stop when that loop hangs or dies."""
+
+    requires = ("celery.worker.components:Timer",)
+
+    def start(self, parent: WorkController) -> None:
+        heartbeat.beat()
+        # The stubs give the worker's timer the type of its bootstep.
+        timer = cast(Timer, parent.timer)
+        self._beating = timer.call_repeatedly(
+            heartbeat.HEARTBEAT_SECONDS, heartbeat.beat
+        )
+
+    def stop(self, parent: WorkController) -> None:
+        self._beating.cancel()
