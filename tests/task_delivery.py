@@ -47,13 +47,17 @@ class Outcome:
     # Per fault: seconds until the tasks in flight at that moment were done
     # (None when none was in flight).
     comeback_seconds: list[float | None] = field(default_factory=list)
+    # Workers that exited by themselves and were started again, as a
+    # supervisor (compose's restart policy, Kubernetes) would.
+    restarts: int = 0
 
     def summary(self) -> str:
         comebacks = ", ".join("-" if s is None else f"{s:.1f} s" for s in self.comeback_seconds)
         return (
             f"{self.total} tasks: {self.lost} lost, {self.duplicated} run twice,"
             f" {self.skipped} redeliveries skipped; drained in {self.drain_seconds:.1f} s;"
-            f" in-flight tasks back after: {comebacks}"
+            f" in-flight tasks back after: {comebacks}; workers restarted after exiting:"
+            f" {self.restarts}"
         )
 
 
@@ -98,6 +102,7 @@ class QueueRun:
         )
         self.logs = logs
         self.workers: list[subprocess.Popen[bytes]] = []
+        self.restarts = 0
 
     def prepare(self, count: int) -> None:
         """Migrate, then create ``count`` items: ``count`` tasks on the queue."""
@@ -139,6 +144,12 @@ class QueueRun:
             except subprocess.TimeoutExpired:
                 self.kill(worker)
 
+    def supervise(self) -> None:
+        """Start the worker again if it exited by itself, as a supervisor would."""
+        if self.workers and self.workers[-1].poll() is not None:
+            self.restarts += 1
+            self.start_worker()
+
     def processed(self) -> int:
         return int(
             psql(self.database_url, "SELECT count(*) FROM items WHERE processed_at IS NOT NULL")
@@ -160,6 +171,7 @@ class QueueRun:
         while self.processed() < count:
             if time.monotonic() > deadline:
                 return False
+            self.supervise()
             time.sleep(0.1)
         return True
 
@@ -196,6 +208,7 @@ class QueueRun:
             skipped=skipped,
             drain_seconds=drain_seconds,
             comeback_seconds=comebacks,
+            restarts=self.restarts,
         )
 
 
