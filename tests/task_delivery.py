@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.private_services import PrivateBrokerRedis, PrivateRabbitMQ
-from tests.project_runner import ProjectRun, _admin_sql
+from tests.project_runner import ProjectRun, _admin_sql, free_port
 
 ENQUEUE_SCRIPT = Path(__file__).with_name("enqueue_items.py")
 # Short, so that a dead worker's task on Redis comes back within seconds;
@@ -99,6 +99,8 @@ class QueueRun:
             TASK_QUEUE=f"faults-{uuid.uuid4().hex[:12]}",
             TASK_VISIBILITY_TIMEOUT_SECONDS=str(VISIBILITY_SECONDS),
             WORKER_CONCURRENCY="2",
+            # Tests run side by side: no worker may take the default port.
+            METRICS_PORT=str(free_port()),
         )
         self.logs = logs
         self.workers: list[subprocess.Popen[bytes]] = []

@@ -29,6 +29,12 @@ from tests.task_delivery import (
 pytestmark = pytest.mark.project
 
 TASKS = 1000
+# What a broker restart may lose. RabbitMQ: nothing. Redis: kombu takes a
+# task off the list (BRPOP) and then, in a second command, records it as
+# unacknowledged; a task caught between the two when Redis stops is gone
+# (seen once in five CI runs: docs/tasks.md). One at most: the worker
+# fetches one task at a time.
+LOST_ON_BROKER_RESTART = {"rabbitmq": 0, "redis": 1}
 # One project per queue and broker: PostgreSQL (the receipts' row locks
 # meet real concurrency), no auth (items need no owner).
 DELIVERY_PROJECTS: list[dict[str, object]] = [
@@ -73,7 +79,7 @@ def test_a_killed_worker_loses_no_task_and_runs_none_twice(
     assert (outcome.lost, outcome.duplicated) == (0, 0), outcome.summary()
 
 
-def test_a_restarted_broker_loses_no_task_and_runs_none_twice(
+def test_a_restarted_broker_runs_none_twice_and_loses_at_most_its_window(
     project: ProjectRun, tmp_path: Path
 ) -> None:
     private = private_broker_redis if project.broker == "redis" else private_rabbitmq
@@ -81,7 +87,8 @@ def test_a_restarted_broker_loses_no_task_and_runs_none_twice(
         run = QueueRun(project, database_url, broker.url, tmp_path)
         outcome = run_with_faults(run, TASKS, restart_the_broker(broker), at=(0.3,))
     print(f"\n{project.broker}, broker restarted: {outcome.summary()}")
-    assert (outcome.lost, outcome.duplicated) == (0, 0), outcome.summary()
+    assert outcome.duplicated == 0, outcome.summary()
+    assert outcome.lost <= LOST_ON_BROKER_RESTART[project.broker], outcome.summary()
 
 
 @pytest.mark.parametrize("project", DELIVERY_PROJECTS[:1], ids=_id, indirect=True)

@@ -7,6 +7,7 @@ another process, sees their rows; the database is emptied after each.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -47,12 +48,23 @@ def worker_database_url() -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextmanager
 def running_worker() -> Iterator[subprocess.Popen[bytes]]:
     """``acme-orders worker`` on the tests' database, stopped by SIGTERM."""
     worker = subprocess.Popen(
         [sys.executable, "-m", "acme_orders.cli", "worker"],
-        env={**os.environ, "DATABASE_URL": worker_database_url()},
+        # A port of its own for the worker's metrics: the service may be running.
+        env={
+            **os.environ,
+            "DATABASE_URL": worker_database_url(),
+            "METRICS_PORT": str(free_port()),
+        },
         stdout=subprocess.DEVNULL,
     )
     try:

@@ -3,6 +3,7 @@ worker, and applied once however often it is delivered."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -42,12 +43,23 @@ def as_environment(settings: Settings) -> dict[str, str]:
     return variables
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextmanager
 def running_worker(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
     """``acme-orders worker`` with ``settings``, stopped by SIGTERM."""
     worker = subprocess.Popen(
         [sys.executable, "-m", "acme_orders.cli", "worker"],
-        env={**os.environ, **as_environment(settings)},
+        # A port of its own for the worker's metrics: the service may be running.
+        env={
+            **os.environ,
+            **as_environment(settings),
+            "METRICS_PORT": str(free_port()),
+        },
         stdout=subprocess.DEVNULL,
     )
     try:
