@@ -32,7 +32,7 @@ TASKS = 1000
 # What a broker restart may lose. RabbitMQ: nothing. Redis: kombu takes a
 # task off the list (BRPOP) and then, in a second command, records it as
 # unacknowledged; a task caught between the two when Redis stops is gone
-# (seen once in five CI runs: docs/tasks.md). One at most: the worker
+# (seen in one of the first two CI runs: docs/tasks.md). One at most: the worker
 # fetches one task at a time.
 LOST_ON_BROKER_RESTART = {"rabbitmq": 0, "redis": 1}
 # One project per queue and broker: PostgreSQL (the receipts' row locks
