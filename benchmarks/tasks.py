@@ -42,11 +42,11 @@ from tests.project_runner import (
     ProjectRun,
     ServerDatabase,
     free_port,
+    run_sql,
     running_worker,
     served,
 )
 from tests.rendering import render, snapshot_template
-from tests.task_delivery import psql
 
 BASE = {"database": "postgresql", "auth": "none", "observability": []}
 SUBJECTS = {
@@ -93,7 +93,7 @@ def end_to_end(base_url: str, database_url: str, count: int) -> tuple[float, flo
             list(pool.map(create, range(count)))
     posted = time.monotonic() - started
     sql = "SELECT count(*) FROM items WHERE processed_at IS NULL"
-    while int(psql(database_url, sql)) > 0:
+    while int(run_sql("postgresql", database_url, sql)) > 0:
         assert time.monotonic() - started < 600, "the queue did not drain"
         time.sleep(0.05)
     return posted, time.monotonic() - started

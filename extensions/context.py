@@ -327,6 +327,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     database_entry = catalog["database"].get(database, {})
     needs_redis = cache_choice == "redis"
     has_auth = auth != "none"
+    has_prometheus = "prometheus" in observability
     queue = given["queue"]
     has_queue = queue != "none"
     # Copier keeps the default of a question it did not ask (broker, without
@@ -386,7 +387,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
             # from the cache: a broker's Redis is not cache.redis).
             ("queue.any", has_queue),
             # The worker's metrics (observability/task_metrics.py).
-            ("queue.metrics", has_queue and "prometheus" in observability),
+            ("queue.metrics", has_queue and has_prometheus),
             (f"queue.{queue}", has_queue),
             (f"broker.{broker}", has_queue),
             # The service signs something: tokens, or Django's sessions.
@@ -409,9 +410,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     observability_modules = [
         OBSERVABILITY_MODULES[choice] for choice in observability if choice in OBSERVABILITY_MODULES
     ]
-    worker_observability_modules = (
-        ["task_metrics"] if has_queue and "prometheus" in observability else []
-    )
+    worker_observability_modules = ["task_metrics"] if has_queue and has_prometheus else []
     # What the rendered import-linter contract keeps free of every web
     # framework: the base's modules (tests/test_layers.py checks that this
     # names every module the base renders) and, by wildcard, the domain
@@ -500,9 +499,8 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "broker_schemes": broker_entry.get("schemes", []),
         "broker_default_url": broker_entry.get("default_url", ""),
         "broker_image": broker_entry.get("image", ""),
-        "broker_port": broker_entry.get("port", 0),
         "broker_port_published": broker_entry.get("port_published", 0),
-        "has_prometheus": "prometheus" in observability,
+        "has_prometheus": has_prometheus,
         "has_opentelemetry": "opentelemetry" in observability,
         "has_sentry": "sentry" in observability,
         "uses_ruff_format": code_style == "ruff",

@@ -87,6 +87,13 @@ class ProjectRun:
             extra["BROKER_URL"] = os.environ.get("BROKER_URL", MACHINE_BROKERS[self.broker])
         return self.base_env(**extra)
 
+    @classmethod
+    def installed(cls, render: Path, folder: Path, answers: dict[str, object]) -> ProjectRun:
+        """A copy of ``render`` in ``folder``, with its own virtual environment."""
+        run = cls(Path(shutil.copytree(render, folder / "project", symlinks=True)), answers)
+        run.sync()
+        return run
+
     def sync(self) -> None:
         result = subprocess.run(
             ["uv", "sync"],
@@ -174,26 +181,32 @@ class ServerDatabase:
             return
         server = project.default_database_url()
         name = f"service_{uuid.uuid4().hex[:12]}"
-        _admin_sql(project.database, server, f"CREATE DATABASE {name}")
+        run_sql(project.database, server, f"CREATE DATABASE {name}")
         try:
             yield server.rsplit("/", 1)[0] + "/" + name
         finally:
-            _admin_sql(project.database, server, f"DROP DATABASE IF EXISTS {name}")
+            # FORCE (PostgreSQL 13+): a killed process's sessions may outlive it briefly.
+            force = " WITH (FORCE)" if project.database == "postgresql" else ""
+            run_sql(project.database, server, f"DROP DATABASE IF EXISTS {name}{force}")
 
 
-def _admin_sql(database: str, server_url: str, statement: str) -> None:
-    """Run one statement with the database's own command-line client."""
+def run_sql(database: str, server_url: str, statement: str) -> str:
+    """Run one statement with the database's own command-line client; its
+    rows, one a line, values only."""
     url = urllib.parse.urlsplit(server_url)
     host = url.hostname or "127.0.0.1"
     if database == "postgresql":
         command = ["psql", "-h", host, "-p", str(url.port or 5432)]
         command += ["-U", url.username or "postgres", "-d", url.path.lstrip("/")]
-        command += ["-v", "ON_ERROR_STOP=1", "-c", statement]
+        command += ["-v", "ON_ERROR_STOP=1", "-tA", "-c", statement]
     else:
         command = ["mariadb", "-h", host, "-P", str(url.port or 3306)]
-        command += ["-u", url.username or "root", "-e", statement]
+        command += ["-u", url.username or "root", "-N", "-B", "-e", statement]
     env = {**os.environ, "PGPASSWORD": url.password or "", "MYSQL_PWD": url.password or ""}
-    subprocess.run(command, check=True, capture_output=True, env=env, timeout=60)
+    result = subprocess.run(
+        command, check=True, capture_output=True, text=True, env=env, timeout=60
+    )
+    return result.stdout.strip()
 
 
 class Service:

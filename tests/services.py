@@ -45,3 +45,15 @@ def require_service(name: str) -> None:
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"{message} (REQUIRE_SERVICES=1: start it, see DESIGN.md section 6)")
     pytest.skip(message)
+
+
+def require_services_of(answers: dict[str, object]) -> None:
+    """``require_service`` for each server a project with ``answers`` uses:
+    its database, Redis as its cache, its queue's broker."""
+    database = str(answers.get("database", "sqlite"))
+    if database != "sqlite":
+        require_service(database)
+    if answers.get("cache") == "redis":
+        require_service("redis")
+    if answers.get("queue", "none") != "none":
+        require_service(str(answers.get("broker", "redis")))

@@ -18,14 +18,13 @@ import secrets
 import signal
 import subprocess
 import time
-import urllib.parse
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.private_services import PrivateBrokerRedis, PrivateRabbitMQ
-from tests.project_runner import ProjectRun, _admin_sql, free_port
+from tests.project_runner import ProjectRun, free_port, run_sql
 
 ENQUEUE_SCRIPT = Path(__file__).with_name("enqueue_items.py")
 # Short, so that a dead worker's task on Redis comes back within seconds;
@@ -59,28 +58,6 @@ class Outcome:
             f" in-flight tasks back after: {comebacks}; workers restarted after exiting:"
             f" {self.restarts}"
         )
-
-
-def psql(database_url: str, sql: str) -> str:
-    url = urllib.parse.urlsplit(database_url)
-    command = ["psql", "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432)]
-    command += ["-U", url.username or "postgres", "-d", url.path.lstrip("/"), "-tAc", sql]
-    env = {**os.environ, "PGPASSWORD": url.password or ""}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
-
-
-@contextlib.contextmanager
-def fresh_database(project: ProjectRun) -> Iterator[str]:
-    """A new PostgreSQL database, migrated by the project, dropped afterwards."""
-    server = project.default_database_url()
-    name = f"tasks_{uuid.uuid4().hex[:12]}"
-    _admin_sql("postgresql", server, f"CREATE DATABASE {name}")
-    try:
-        yield server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        _admin_sql("postgresql", server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 class QueueRun:
@@ -152,21 +129,22 @@ class QueueRun:
             self.restarts += 1
             self.start_worker()
 
+    def query(self, sql: str) -> str:
+        return run_sql("postgresql", self.database_url, sql)
+
     def processed(self) -> int:
-        return int(
-            psql(self.database_url, "SELECT count(*) FROM items WHERE processed_at IS NOT NULL")
-        )
+        return int(self.query("SELECT count(*) FROM items WHERE processed_at IS NOT NULL"))
 
     def in_flight(self) -> list[int]:
         """Items whose task a worker has begun and not finished."""
-        keys = psql(self.database_url, "SELECT key FROM task_runs WHERE done_at IS NULL")
+        keys = self.query("SELECT key FROM task_runs WHERE done_at IS NULL")
         return [int(key.split(":")[1]) for key in keys.split()]
 
     def done_by(self, item_ids: list[int]) -> float:
         """When the last of ``item_ids`` was stamped (seconds since the epoch)."""
         ids = ",".join(str(item) for item in item_ids)
         sql = f"SELECT extract(epoch FROM max(processed_at)) FROM items WHERE id IN ({ids})"
-        return float(psql(self.database_url, sql))
+        return float(self.query(sql))
 
     def wait_for(self, count: int, seconds: float = DRAIN_SECONDS) -> bool:
         deadline = time.monotonic() + seconds
@@ -177,8 +155,9 @@ class QueueRun:
             time.sleep(0.1)
         return True
 
-    def effects_per_key(self) -> collections.Counter[str]:
-        """How often the workers' logs say each key's effect was applied."""
+    def effects_per_key(self) -> tuple[collections.Counter[str], int]:
+        """How often the workers' logs say each key's effect was applied, and
+        how many deliveries they turned away as done already."""
         applied: collections.Counter[str] = collections.Counter()
         skipped = 0
         for log in sorted(self.logs.glob("worker-*.log")):
@@ -189,8 +168,7 @@ class QueueRun:
                         applied[record["key"]] += 1
                     elif str(record.get("message", "")).startswith("task skipped"):
                         skipped += 1
-        applied["(skipped)"] = skipped
-        return applied
+        return applied, skipped
 
     def outcome(
         self, total: int, started: float, faults: list[tuple[float, list[int]]], seconds: float
@@ -198,8 +176,7 @@ class QueueRun:
         drained = self.wait_for(total, seconds)
         drain_seconds = time.monotonic() - started
         self.stop_workers()
-        applied = self.effects_per_key()
-        skipped = applied.pop("(skipped)")
+        applied, skipped = self.effects_per_key()
         comebacks: list[float | None] = [
             self.done_by(items) - at if items and drained else None for at, items in faults
         ]

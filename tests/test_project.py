@@ -16,13 +16,11 @@ from __future__ import annotations
 import contextlib
 import json
 import secrets
-import shutil
 import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
@@ -46,7 +44,7 @@ from tests.project_runner import (
     traces_reach_the_collector,
     wait_until_processed,
 )
-from tests.services import require_service
+from tests.services import require_services_of
 from tests.slow_clients import (
     REGISTRATION,
     SlowRequest,
@@ -249,18 +247,9 @@ def project(
     request: pytest.FixtureRequest, rendered, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ProjectRun]:
     answers: dict[str, object] = request.param
-    database = str(answers["database"])
-    if database != "sqlite":
-        require_service(database)
-    if answers.get("cache") == "redis":
-        require_service("redis")
-    if answers.get("queue"):
-        require_service(str(answers["broker"]))
+    require_services_of(answers)
     workdir = tmp_path_factory.mktemp(_id(answers))
-    source = Path(shutil.copytree(rendered(answers), workdir / "project", symlinks=True))
-    run = ProjectRun(source, answers)
-    run.sync()
-    yield run
+    yield ProjectRun.installed(rendered(answers), workdir, answers)
 
 
 def test_type_checks(project: ProjectRun) -> None:

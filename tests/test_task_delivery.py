@@ -8,19 +8,17 @@ long a dead worker's task takes to come back) are printed; run with -s.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.private_services import private_broker_redis, private_rabbitmq
-from tests.project_runner import MACHINE_BROKERS, ProjectRun
+from tests.project_runner import MACHINE_BROKERS, ProjectRun, ServerDatabase
 from tests.rendering import RenderCache
-from tests.services import require_service
+from tests.services import require_services_of
 from tests.task_delivery import (
     QueueRun,
-    fresh_database,
     kill_the_worker,
     restart_the_broker,
     run_with_faults,
@@ -60,19 +58,15 @@ def project(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ProjectRun]:
     answers: dict[str, object] = request.param
-    require_service("postgresql")
-    require_service(str(answers["broker"]))
+    require_services_of(answers)
     workdir = tmp_path_factory.mktemp(_id(answers))
-    source = Path(shutil.copytree(rendered(answers), workdir / "project", symlinks=True))
-    run = ProjectRun(source, answers)
-    run.sync()
-    yield run
+    yield ProjectRun.installed(rendered(answers), workdir, answers)
 
 
 def test_a_killed_worker_loses_no_task_and_runs_none_twice(
     project: ProjectRun, tmp_path: Path
 ) -> None:
-    with fresh_database(project) as database_url:
+    with ServerDatabase.for_project(project) as database_url:
         run = QueueRun(project, database_url, MACHINE_BROKERS[project.broker], tmp_path)
         outcome = run_with_faults(run, TASKS, kill_the_worker, at=(0.3, 0.6))
     print(f"\n{project.broker}, worker killed twice: {outcome.summary()}")
@@ -83,7 +77,7 @@ def test_a_restarted_broker_runs_none_twice_and_loses_at_most_its_window(
     project: ProjectRun, tmp_path: Path
 ) -> None:
     private = private_broker_redis if project.broker == "redis" else private_rabbitmq
-    with private() as broker, fresh_database(project) as database_url:
+    with private() as broker, ServerDatabase.for_project(project) as database_url:
         run = QueueRun(project, database_url, broker.url, tmp_path)
         outcome = run_with_faults(run, TASKS, restart_the_broker(broker), at=(0.3,))
     print(f"\n{project.broker}, broker restarted: {outcome.summary()}")
@@ -100,7 +94,7 @@ def test_the_count_catches_tasks_acknowledged_before_they_ran(
     broken = project.broken_copy(
         tmp_path, "celery_setup.py", "task_acks_late=True,", "task_acks_late=False,"
     )
-    with fresh_database(broken) as database_url:
+    with ServerDatabase.for_project(broken) as database_url:
         run = QueueRun(broken, database_url, MACHINE_BROKERS[broken.broker], tmp_path)
         # Long enough for a dead worker's task to come back (the visibility
         # timeout and kombu's sweep), if it were coming.

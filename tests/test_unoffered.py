@@ -8,15 +8,13 @@ copier.yml offers it (the contract driver, schemathesis, the server checks).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.project_runner import ProjectRun
 from tests.rendering import RenderCache
-from tests.services import require_service
+from tests.services import require_services_of
 
 pytestmark = pytest.mark.project
 
@@ -39,18 +37,9 @@ def project(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ProjectRun]:
     answers: dict[str, object] = request.param
-    database = str(answers.get("database", "sqlite"))
-    if database != "sqlite":
-        require_service(database)
-    if answers.get("queue"):
-        require_service(str(answers.get("broker", "redis")))
+    require_services_of(answers)
     workdir = tmp_path_factory.mktemp(_id(answers))
-    source = Path(
-        shutil.copytree(rendered_offering_everything(answers), workdir / "project", symlinks=True)
-    )
-    run = ProjectRun(source, answers)
-    run.sync()
-    yield run
+    yield ProjectRun.installed(rendered_offering_everything(answers), workdir, answers)
 
 
 def test_checks_pass(project: ProjectRun) -> None:

@@ -6,13 +6,7 @@ another process, sees their rows; the database is emptied after each.
 """
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,11 +20,9 @@ from acme_orders.items.tasks import PROCESS_ITEM, processing_key
 from acme_orders.settings import get_settings
 from acme_orders.tasks.models import TaskRun
 from tests.helpers import log_in
+from tests.workers import WORKER_SECONDS, running_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# Seconds a worker gets to start, take the task and commit its effect.
-WORKER_SECONDS = 30
 
 
 @pytest.fixture
@@ -46,36 +38,6 @@ def worker_database_url() -> str:
     if parts.scheme == "sqlite":
         return f"sqlite:///{name}"
     return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def running_worker() -> Iterator[subprocess.Popen[bytes]]:
-    """``acme-orders worker`` on the tests' database, stopped by SIGTERM."""
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "acme_orders.cli", "worker"],
-        # A port of its own for the worker's metrics: the service may be running.
-        env={
-            **os.environ,
-            "DATABASE_URL": worker_database_url(),
-            "METRICS_PORT": str(free_port()),
-        },
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        yield worker
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=WORKER_SECONDS)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
 
 
 def created_item(client: APIClient) -> int:
@@ -94,7 +56,7 @@ def processed_at(client: APIClient, item_id: int) -> Any:
 
 def test_a_worker_runs_what_the_api_enqueued(client: APIClient) -> None:
     item_id = created_item(client)
-    with running_worker():
+    with running_worker({"DATABASE_URL": worker_database_url()}):
         deadline = time.monotonic() + WORKER_SECONDS
         while processed_at(client, item_id) is None:
             assert time.monotonic() < deadline, "no worker processed the item"

@@ -2,13 +2,9 @@
 worker, and applied once however often it is delivered."""
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -24,9 +20,7 @@ from acme_orders.settings import Settings
 from acme_orders.tasks.models import TaskRun
 from tests.clients import serve
 from tests.helpers import auth_headers
-
-# Seconds a worker gets to start, take the task and commit its effect.
-WORKER_SECONDS = 30
+from tests.workers import WORKER_SECONDS, running_worker
 
 
 def as_environment(settings: Settings) -> dict[str, str]:
@@ -41,36 +35,6 @@ def as_environment(settings: Settings) -> dict[str, str]:
             value = ",".join(value)
         variables[name.upper()] = str(value)
     return variables
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def running_worker(settings: Settings) -> Iterator[subprocess.Popen[bytes]]:
-    """``acme-orders worker`` with ``settings``, stopped by SIGTERM."""
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "acme_orders.cli", "worker"],
-        # A port of its own for the worker's metrics: the service may be running.
-        env={
-            **os.environ,
-            **as_environment(settings),
-            "METRICS_PORT": str(free_port()),
-        },
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        yield worker
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=WORKER_SECONDS)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
 
 
 @asynccontextmanager
@@ -107,7 +71,7 @@ async def processed_at(
 async def test_a_worker_runs_what_the_api_enqueued(settings: Settings) -> None:
     async with serve(create_app(settings)) as client:
         item_id, headers = await created_item(client)
-        with running_worker(settings):
+        with running_worker(as_environment(settings)):
             deadline = time.monotonic() + WORKER_SECONDS
             while await processed_at(client, item_id, headers) is None:
                 assert time.monotonic() < deadline, "no worker processed the item"
