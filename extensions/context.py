@@ -431,10 +431,13 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
 
     return {
         "features": features,
+        # One name per server kind: a broker's Redis is named once, cache or not.
         "services_summary": " and ".join(
-            [DATABASE_TITLES.get(database, database)]
-            + (["Redis"] if needs_redis else [])
-            + ([broker_entry["title"]] if has_queue and broker_entry["title"] != "Redis" else [])
+            dict.fromkeys(
+                [DATABASE_TITLES.get(database, database)]
+                + (["Redis"] if needs_redis else [])
+                + ([broker_entry["title"]] if has_queue else [])
+            )
         ),
         "resource_modules": resource_modules,
         # The readiness checks, by the names /health/ready answers them.
