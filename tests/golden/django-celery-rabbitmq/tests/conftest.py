@@ -41,10 +41,7 @@ def api_client(db: None) -> APIClient:
 def run_task_queue() -> Iterator[None]:
     """This run's queue (TASK_QUEUE), deleted from the broker after the run."""
     yield
-    from kombu import Connection, Queue
-
+    from acme_orders import celery_setup
     from acme_orders.settings import get_settings
 
-    settings = get_settings()
-    with Connection(settings.broker_url) as connection:
-        Queue(settings.task_queue).bind(connection.default_channel).delete()
+    celery_setup.delete_queue(get_settings())

@@ -46,10 +46,9 @@ def settings(database_url: str) -> Settings:
 def run_task_queue(settings: Settings) -> Iterator[None]:
     """This run's queue (TASK_QUEUE), deleted from the broker after the run."""
     yield
-    from kombu import Connection, Queue
+    from acme_orders import celery_setup
 
-    with Connection(settings.broker_url) as connection:
-        Queue(settings.task_queue).bind(connection.default_channel).delete()
+    celery_setup.delete_queue(settings)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,24 +1,32 @@
-"""The Celery worker: ``acme-orders worker`` runs the tasks of tasks/registry.py.
+"""The task worker: ``acme-orders worker`` runs the tasks of tasks/registry.py.
 
-Celery forks WORKER_CONCURRENCY processes, each with its own database
-connection, and runs each delivery through ``tasks.run``, which applies the
-effect at most once per key. SIGTERM stops the worker gracefully: it takes
-no new task and exits once the running ones are done; one that is killed
-instead leaves its task unacknowledged, and the broker hands it out again.
+Queue-neutral: celery_setup.py runs the queue library's worker (how
+many processes and threads, and how it stops). Each delivery runs through
+``tasks.run``, which applies the effect at most once per key, between
+checks of the thread's database connection, as Django makes around a
+request.
 """
 
-from collections.abc import Callable
 from typing import Any
 
-from acme_orders import celery_setup, config, observability, tasks
+from django.db import close_old_connections
+
+import acme_orders.celery_setup as queue_library
+from acme_orders import config, observability, tasks
 from acme_orders.settings import Settings
 
 
-def deliverer(task: tasks.Task, settings: Settings) -> Callable[[str, list[Any]], None]:
-    """The function Celery calls for each delivery of ``task``."""
+def deliverer(task: tasks.Task, settings: Settings) -> queue_library.Deliver:
+    """The function the queue library calls for each delivery of ``task``."""
 
     def deliver(key: str, args: list[Any]) -> None:
-        tasks.run(settings, task, key, args)
+        # A connection that broke or outlived CONN_MAX_AGE since the last
+        # task is closed, not used.
+        close_old_connections()
+        try:
+            tasks.run(settings, task, key, args)
+        finally:
+            close_old_connections()
 
     return deliver
 
@@ -28,11 +36,11 @@ def serve(settings: Settings) -> int:
     config.setup()
     observability.setup_worker(settings)
     # Imported once Django is set up: the tasks' modules load models.
-    from acme_orders.config.celery import app
     from acme_orders.tasks.registry import TASKS
 
-    for task in TASKS:
-        celery_setup.register(app, task.name, deliverer(task, settings), settings)
-    app.steps["worker"].add(celery_setup.Heartbeat)
-    app.worker_main(celery_setup.worker_arguments(settings))
-    return 0
+    return queue_library.work(
+        settings,
+        {task.name: deliverer(task, settings) for task in TASKS},
+        process_started=lambda: None,
+        process_stopping=close_old_connections,
+    )

@@ -1,5 +1,7 @@
-"""What the service asks of Celery, whatever the framework: at-least-once
-delivery, sending and probing, task registration and the worker's heartbeat.
+"""The service's queue library, Celery, behind the functions every queue's
+module offers (broker.py and worker.py call them, whatever the queue):
+``connect``, ``close``, ``ping``, ``is_outage``, ``publish``, ``work`` and
+``delete_queue``. At-least-once delivery, in the settings below.
 
 The delivery settings, and why (the template's docs/tasks.md has more):
 
@@ -17,13 +19,13 @@ The delivery settings, and why (the template's docs/tasks.md has more):
   run twice at the same time.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from celery import Celery, bootsteps
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_process_init, worker_process_shutdown
 from celery.worker import WorkController
-from kombu import Queue
+from kombu import Connection, Queue
 from kombu.asynchronous.timer import Timer
 from kombu.exceptions import OperationalError
 
@@ -33,6 +35,10 @@ from acme_orders.settings import Settings
 OUTAGE_ERRORS: tuple[type[BaseException], ...] = (OSError, OperationalError)
 # Sending waits this long at most when the broker is down, then fails (503).
 SEND_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+
+
+# A delivery of a task: called with its key and arguments.
+Deliver = Callable[[str, list[Any]], None]
 
 
 @setup_logging.connect
@@ -67,6 +73,17 @@ def configure(app: Celery, settings: Settings) -> None:
     )
 
 
+def connect(settings: Settings) -> Celery:
+    """The app the service sends with (BROKER_URL, the settings above)."""
+    app = Celery("acme_orders")
+    configure(app, settings)
+    return app
+
+
+def close(app: Celery) -> None:
+    app.close()
+
+
 def is_outage(error: BaseException) -> bool:
     """Whether ``error`` means the broker cannot be reached right now."""
     return isinstance(error, OUTAGE_ERRORS)
@@ -82,12 +99,45 @@ def publish(app: Celery, name: str, key: str, args: list[Any]) -> None:
     app.send_task(name, args=(key, args), retry=True, retry_policy=SEND_RETRY_POLICY)
 
 
-def register(
-    app: Celery,
-    name: str,
-    deliver: Callable[[str, list[Any]], None],
+def work(
     settings: Settings,
-) -> None:
+    deliveries: Mapping[str, Deliver],
+    process_started: Callable[[], None],
+    process_stopping: Callable[[], None],
+) -> int:
+    """Run the worker until SIGTERM (or SIGINT); its exit status.
+
+    Celery forks WORKER_CONCURRENCY processes, each of which calls
+    ``process_started`` first (to open its connections) and
+    ``process_stopping`` last, and runs ``deliveries[name](key, args)`` for
+    each task of that name. SIGTERM stops the worker gracefully: it takes no
+    new task and exits once the running ones are done.
+    """
+    app = connect(settings)
+    for name, deliver in deliveries.items():
+        register(app, name, deliver, settings)
+
+    def started(**_: object) -> None:
+        process_started()
+
+    def stopping(**_: object) -> None:
+        process_stopping()
+
+    # Held strongly: the signals would otherwise drop these closures.
+    worker_process_init.connect(started, weak=False)
+    worker_process_shutdown.connect(stopping, weak=False)
+    app.steps["worker"].add(Heartbeat)
+    app.worker_main(worker_arguments(settings))
+    return 0
+
+
+def delete_queue(settings: Settings) -> None:
+    """Delete TASK_QUEUE from the broker, with what it holds (for tests)."""
+    with Connection(settings.broker_url) as connection:
+        Queue(settings.task_queue).bind(connection.default_channel).delete()
+
+
+def register(app: Celery, name: str, deliver: Deliver, settings: Settings) -> None:
     """Make ``deliver(key, args)`` the Celery task ``name``.
 
     An error sends the task back with a growing delay; the receipts count

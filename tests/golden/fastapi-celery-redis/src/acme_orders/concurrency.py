@@ -9,6 +9,7 @@ same functions, built on threads.
 
 import asyncio
 import os
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import cache
@@ -66,15 +67,21 @@ async def off_loop(function: Callable[..., Any], *args: object) -> Any:
 
 
 @cache
-def _worker_loop() -> asyncio.AbstractEventLoop:
-    return asyncio.new_event_loop()
+def _worker_loop(pid: int) -> asyncio.AbstractEventLoop:
+    """This process's loop, running on a thread of its own (per process id:
+    a forked child gets a loop of its own, not its parent's threadless one)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="task-loop", daemon=True)
+    thread.start()
+    return loop
 
 
-def run(function: Callable[..., Awaitable[Any]], *args: object) -> Any:
+def run(function: Callable[..., Any], *args: object) -> Any:
     """``await function(*args)``, from plain code (a queue worker's task
-    function), on this process's own event loop.
+    function, on any of its threads), on this process's own event loop.
 
     One loop for the life of the process, not one per call: the database
     pool's connections belong to the loop they were opened on.
     """
-    return _worker_loop().run_until_complete(function(*args))
+    loop = _worker_loop(os.getpid())
+    return asyncio.run_coroutine_threadsafe(function(*args), loop).result()

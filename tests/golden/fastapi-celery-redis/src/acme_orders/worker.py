@@ -1,24 +1,21 @@
-"""The Celery worker: ``acme-orders worker`` runs the tasks of tasks/registry.py.
+"""The task worker: ``acme-orders worker`` runs the tasks of tasks/registry.py.
 
-Celery forks WORKER_CONCURRENCY processes; each opens the service's runtime
-(its database and other connections) when it starts and keeps it, and runs
-each delivery through ``tasks.run``, which applies the effect at most once
-per key. SIGTERM stops the worker gracefully: it takes no new task and
-exits once the running ones are done; one that is killed instead leaves
-its task unacknowledged, and the broker hands it out again.
+Queue-neutral: celery_setup.py runs the queue library's worker (how
+many processes and threads, and how it stops). Each worker process opens
+the service's runtime (its database and other connections) when it starts
+and keeps it, and runs each delivery through ``tasks.run``, which applies
+the effect at most once per key.
 """
 
-from collections.abc import Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
-from celery.signals import worker_process_init, worker_process_shutdown
-
-from acme_orders import broker, celery_setup, concurrency, observability, tasks
+import acme_orders.celery_setup as queue_library
+from acme_orders import concurrency, observability, tasks
 from acme_orders.models import import_models
 from acme_orders.resources import RESOURCES
 from acme_orders.runtime import Runtime
-from acme_orders.settings import Settings, get_settings
+from acme_orders.settings import Settings
 from acme_orders.tasks.registry import TASKS
 
 
@@ -49,18 +46,8 @@ class WorkerProcess:
 process = WorkerProcess()
 
 
-@worker_process_init.connect
-def _open_runtime(**_: object) -> None:
-    concurrency.run(process.open, get_settings())
-
-
-@worker_process_shutdown.connect
-def _close_runtime(**_: object) -> None:
-    concurrency.run(process.close)
-
-
-def deliverer(task: tasks.Task) -> Callable[[str, list[Any]], None]:
-    """The function Celery calls for each delivery of ``task``."""
+def deliverer(task: tasks.Task) -> queue_library.Deliver:
+    """The function the queue library calls for each delivery of ``task``."""
 
     def deliver(key: str, args: list[Any]) -> None:
         concurrency.run(tasks.run, process.runtime, task, key, args)
@@ -70,13 +57,13 @@ def deliverer(task: tasks.Task) -> Callable[[str, list[Any]], None]:
 
 def serve(settings: Settings) -> int:
     """Run the worker until SIGTERM (or SIGINT); its exit status."""
-    celery_setup.configure(broker.app, settings)
     observability.setup_worker(settings)
     # Every table, as the migrations see them: a task's rows may refer to
     # tables that its own modules do not import.
     import_models()
-    for task in TASKS:
-        celery_setup.register(broker.app, task.name, deliverer(task), settings)
-    broker.app.steps["worker"].add(celery_setup.Heartbeat)
-    broker.app.worker_main(celery_setup.worker_arguments(settings))
-    return 0
+    return queue_library.work(
+        settings,
+        {task.name: deliverer(task) for task in TASKS},
+        process_started=lambda: concurrency.run(process.open, settings),
+        process_stopping=lambda: concurrency.run(process.close),
+    )
