@@ -358,7 +358,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     dev = [
         *catalog["dev"]["packages"],
         *framework_entry["dev_packages"],
-        *queue_entry.get("dev_packages", []),
+        *queue_entry.get("dev_packages", {}).get(broker, []),
         *catalog["code_style"][code_style]["dev_packages"],
     ]
     system_packages = database_entry.get("system_packages", {}).get(data_stack, {})

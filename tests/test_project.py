@@ -174,7 +174,7 @@ LITESTAR_PROJECTS: list[dict[str, object]] = [
         "database": "mysql",
         "auth": "none",
         "python_version": "3.12",
-        "queue": "celery",
+        "queue": "dramatiq",
         "broker": "redis",
     },
 ]
@@ -184,7 +184,7 @@ FLASK_PROJECTS: list[dict[str, object]] = [
         "database": "sqlite",
         "auth": "jwt",
         "observability": ["sentry"],
-        "queue": "celery",
+        "queue": "dramatiq",
         "broker": "rabbitmq",
     },
     {

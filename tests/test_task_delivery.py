@@ -44,6 +44,22 @@ DELIVERY_PROJECTS: list[dict[str, object]] = [
         "database": "postgresql",
         "auth": "none",
     },
+    # Dramatiq runs tasks on threads: an async framework's (the task loop on
+    # a thread of its own) and a sync one's.
+    {
+        "queue": "dramatiq",
+        "broker": "redis",
+        "framework": "litestar",
+        "database": "postgresql",
+        "auth": "none",
+    },
+    {
+        "queue": "dramatiq",
+        "broker": "rabbitmq",
+        "framework": "flask",
+        "database": "postgresql",
+        "auth": "none",
+    },
 ]
 
 
