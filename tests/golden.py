@@ -74,6 +74,19 @@ UNRELEASED_CANONICAL: dict[str, dict[str, object]] = {
         "queue": "celery",
         "broker": "rabbitmq",
     },
+    "flask-dramatiq-rabbitmq": {
+        "framework": "flask",
+        "database": "postgresql",
+        "queue": "dramatiq",
+        "broker": "rabbitmq",
+        "observability": ["prometheus"],
+    },
+    "django-rq-redis": {
+        "framework": "django",
+        "database": "postgresql",
+        "queue": "rq",
+        "broker": "redis",
+    },
 }
 GOLDEN = {**CANONICAL, **UNRELEASED_CANONICAL}
 

@@ -95,6 +95,8 @@ FASTAPI_PROJECTS: list[dict[str, object]] = [
         "auth": "none",
         "python_version": "3.12",
         "observability": ["sentry"],
+        "queue": "rq",
+        "broker": "redis",
     },
 ]
 # Django needs Python 3.12 or later.

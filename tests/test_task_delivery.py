@@ -60,6 +60,14 @@ DELIVERY_PROJECTS: list[dict[str, object]] = [
         "database": "postgresql",
         "auth": "none",
     },
+    # RQ: Redis only; a process pool, each process running its own jobs.
+    {
+        "queue": "rq",
+        "broker": "redis",
+        "framework": "django",
+        "database": "postgresql",
+        "auth": "none",
+    },
 ]
 
 

@@ -1,0 +1,1 @@
+"""The API's users: e-mail logins, registration, tokens and throttles."""

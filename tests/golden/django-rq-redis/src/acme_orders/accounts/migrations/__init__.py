@@ -1,0 +1,1 @@
+"""The accounts app's migrations, shipped by the template."""

@@ -1,0 +1,1 @@
+"""Items: the example app, with CRUD and pagination, owned by users."""
