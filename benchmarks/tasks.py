@@ -52,6 +52,9 @@ BASE = {"database": "postgresql", "auth": "none", "observability": []}
 SUBJECTS = {
     "celery / redis": {**BASE, "queue": "celery", "broker": "redis"},
     "celery / rabbitmq": {**BASE, "queue": "celery", "broker": "rabbitmq"},
+    "dramatiq / redis": {**BASE, "queue": "dramatiq", "broker": "redis"},
+    "dramatiq / rabbitmq": {**BASE, "queue": "dramatiq", "broker": "rabbitmq"},
+    "rq / redis": {**BASE, "queue": "rq", "broker": "redis"},
 }
 CLIENTS = 8
 
