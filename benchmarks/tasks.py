@@ -136,7 +136,7 @@ def main() -> None:
                 log(f"{name}: {args.tasks} tasks end to end")
                 posted, drained = end_to_end(base_url, database_url, args.tasks)
                 rows.append((name, args.tasks / posted, args.tasks / drained))
-        setup = f"{args.tasks} items, {CLIENTS} clients; 1 web worker, 2 task processes"
+        setup = f"{args.tasks} items, {CLIENTS} clients; 1 web worker, WORKER_CONCURRENCY=2"
         print(f"\nEnd to end ({setup})")
         print(
             f"{'queue / broker':<20} {'POST /items per s':>18} {'tasks per s, API to effect':>28}"

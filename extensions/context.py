@@ -425,7 +425,11 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         *(f"observability.{module}" for module in observability_modules),
         *(f"observability.{module}" for module in worker_observability_modules),
         *(DOMAIN_MODULES if orm == "sqlalchemy" else []),
-        *(("heartbeat", *queue_entry.get("base_modules", [])) if has_queue else []),
+        *(
+            ("heartbeat", *(m.format(broker=broker) for m in queue_entry["base_modules"]))
+            if has_queue
+            else ()
+        ),
         *(QUEUE_MODULES if has_queue and orm == "sqlalchemy" else []),
     ]
 

@@ -81,6 +81,12 @@ UNRELEASED_CANONICAL: dict[str, dict[str, object]] = {
         "broker": "rabbitmq",
         "observability": ["prometheus"],
     },
+    "litestar-taskiq-rabbitmq": {
+        "framework": "litestar",
+        "database": "postgresql",
+        "queue": "taskiq",
+        "broker": "rabbitmq",
+    },
     "django-rq-redis": {
         "framework": "django",
         "database": "postgresql",

@@ -136,7 +136,14 @@ DJANGO_PROJECTS: list[dict[str, object]] = [
         "python_version": "3.12",
         "observability": ["opentelemetry"],
     },
-    {"framework": "django", "database": "mysql", "auth": "none", "observability": ["sentry"]},
+    {
+        "framework": "django",
+        "database": "mysql",
+        "auth": "none",
+        "observability": ["sentry"],
+        "queue": "taskiq",
+        "broker": "redis",
+    },
 ]
 LITESTAR_PROJECTS: list[dict[str, object]] = [
     {
@@ -161,6 +168,8 @@ LITESTAR_PROJECTS: list[dict[str, object]] = [
         "python_version": "3.11",
         "observability": [],
         "ci": "none",
+        "queue": "taskiq",
+        "broker": "rabbitmq",
     },
     {
         "framework": "litestar",

@@ -152,6 +152,9 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     BrokerConnectionError,
     amqp_errors.AMQPError,
 )
+# pika logs each failed step of a connection at ERROR, a dozen lines for one
+# outage that the service reports once itself (503, and /health/ready).
+logging.getLogger("pika").setLevel(logging.CRITICAL)
 
 
 def make_broker(settings: Settings, middleware: list[Middleware]) -> QueueBroker:

@@ -1,0 +1,55 @@
+"""Taskiq on RabbitMQ: a durable quorum queue of the service's own.
+
+Messages are persistent and sent with publisher confirms, so a task the
+service sent is on disk before sending returns; each worker process holds
+one unacknowledged task at a time, and the broker hands a dead worker's
+task out again as soon as its connection drops.
+"""
+
+import logging
+
+import aio_pika
+from aiormq import exceptions as amqp_errors
+from taskiq import AsyncBroker
+from taskiq_aio_pika import AioPikaBroker, Exchange, Queue
+
+from acme_orders.settings import Settings
+
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (amqp_errors.AMQPError,)
+CONNECT_TIMEOUT_SECONDS = 2
+# aiormq logs each failed connection at ERROR, beside the outage the service
+# reports once itself (503, and /health/ready).
+logging.getLogger("aiormq.connection").setLevel(logging.CRITICAL)
+
+
+def make_broker(settings: Settings, *, for_worker: bool) -> AsyncBroker:
+    # An exchange and a dead-letter queue of the service's own too: services
+    # and test runs may share a broker.
+    return AioPikaBroker(
+        url=settings.broker_url,
+        qos=1,
+        exchange=Exchange(name=settings.task_queue),
+        task_queues=[Queue(name=settings.task_queue)],
+        dead_letter_queue=Queue(name=dead_letter_queue(settings)),
+        timeout=CONNECT_TIMEOUT_SECONDS,
+    )
+
+
+def dead_letter_queue(settings: Settings) -> str:
+    return f"{settings.task_queue}.dead_letter"
+
+
+async def ping(settings: Settings) -> None:
+    connection = await aio_pika.connect(
+        settings.broker_url, timeout=CONNECT_TIMEOUT_SECONDS
+    )
+    await connection.close()
+
+
+async def delete_queue(settings: Settings) -> None:
+    connection = await aio_pika.connect(settings.broker_url)
+    async with connection:
+        channel = await connection.channel()
+        await channel.queue_delete(settings.task_queue)
+        await channel.queue_delete(dead_letter_queue(settings))
+        await channel.exchange_delete(settings.task_queue)

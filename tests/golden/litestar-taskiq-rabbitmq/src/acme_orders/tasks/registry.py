@@ -1,0 +1,10 @@
+"""The tasks a worker runs, by name.
+
+This file is yours: `copier update` leaves it alone. List each task (a
+``tasks.Task``) here, so the worker knows its name.
+"""
+
+from acme_orders.items.tasks import PROCESS_ITEM
+from acme_orders.tasks import Task
+
+TASKS: list[Task] = [PROCESS_ITEM]
