@@ -55,6 +55,8 @@ SUBJECTS = {
     "dramatiq / redis": {**BASE, "queue": "dramatiq", "broker": "redis"},
     "dramatiq / rabbitmq": {**BASE, "queue": "dramatiq", "broker": "rabbitmq"},
     "rq / redis": {**BASE, "queue": "rq", "broker": "redis"},
+    "taskiq / redis": {**BASE, "queue": "taskiq", "broker": "redis"},
+    "taskiq / rabbitmq": {**BASE, "queue": "taskiq", "broker": "rabbitmq"},
 }
 CLIENTS = 8
 

@@ -39,7 +39,7 @@ SEND_TIMEOUT_SECONDS = 5.0
 SHUTDOWN_SECONDS = 10
 
 
-class BrokerUnavailable(Exception):
+class BrokerUnavailableError(Exception):
     """The broker could not be reached (the cause says how).
 
     Raised in place of the client library's own error, some of which are
@@ -66,16 +66,16 @@ class Client:
 
     def call(self, work: Coroutine[Any, Any, Any]) -> Any:
         """``await work`` on the client's loop, for SEND_TIMEOUT_SECONDS at most;
-        BrokerUnavailable when the broker cannot be reached."""
+        BrokerUnavailableError when the broker cannot be reached."""
         future = asyncio.run_coroutine_threadsafe(work, self._loop)
         try:
             return future.result(SEND_TIMEOUT_SECONDS)
         except TimeoutError as error:
             future.cancel()
-            raise BrokerUnavailable from error
+            raise BrokerUnavailableError from error
         except Exception as error:
             if _unreachable(error):
-                raise BrokerUnavailable from error
+                raise BrokerUnavailableError from error
             raise
 
     async def started(self) -> AsyncBroker:
@@ -104,7 +104,7 @@ def close(client: Client) -> None:
 
 def is_outage(error: BaseException) -> bool:
     """Whether ``error`` means the broker cannot be reached right now."""
-    return isinstance(error, BrokerUnavailable)
+    return isinstance(error, BrokerUnavailableError)
 
 
 def _unreachable(error: BaseException) -> bool:
