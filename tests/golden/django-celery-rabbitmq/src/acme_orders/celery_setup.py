@@ -1,7 +1,7 @@
 """The service's queue library, Celery, behind the functions every queue's
 module offers (broker.py and worker.py call them, whatever the queue):
-``connect``, ``close``, ``ping``, ``is_outage``, ``publish``, ``work`` and
-``delete_queue``. At-least-once delivery, in the settings below.
+``connect``, ``close``, ``ping``, ``is_outage``, ``publish``, ``backlog``,
+``work`` and ``delete_queue``. At-least-once delivery, in the settings below.
 
 The delivery settings, and why (the template's docs/tasks.md has more):
 
@@ -93,6 +93,18 @@ def ping(app: Celery) -> None:
 def publish(app: Celery, name: str, key: str, args: list[Any]) -> None:
     """Put the task ``name`` on the queue; a worker runs it with ``(key, args)``."""
     app.send_task(name, args=(key, args), retry=True, retry_policy=SEND_RETRY_POLICY)
+
+
+def backlog(app: Celery) -> int:
+    """How many tasks wait in TASK_QUEUE for a worker."""
+    queue = Queue(app.conf.task_default_queue)
+    with app.connection_for_read() as connection:
+        # The broker's reply (name, message count, consumers); the stubs
+        # type it as the name alone.
+        declared: Any = queue.bind(connection.default_channel).queue_declare(
+            passive=True
+        )
+    return int(declared.message_count)
 
 
 def work(

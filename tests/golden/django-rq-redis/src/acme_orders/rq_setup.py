@@ -1,7 +1,7 @@
 """The service's queue library, RQ, behind the functions every queue's
 module offers (broker.py and worker.py call them, whatever the queue):
-``connect``, ``close``, ``ping``, ``is_outage``, ``publish``, ``work`` and
-``delete_queue``.
+``connect``, ``close``, ``ping``, ``is_outage``, ``publish``, ``backlog``,
+``work`` and ``delete_queue``.
 
 At-least-once delivery, and why (the template's docs/tasks.md has more):
 
@@ -107,6 +107,11 @@ def publish(client: Client, name: str, key: str, args: list[Any]) -> None:
         result_ttl=0,
         failure_ttl=FAILED_JOB_SECONDS,
     )
+
+
+def backlog(client: Client) -> int:
+    """How many tasks wait in TASK_QUEUE for a worker."""
+    return client.queue.count
 
 
 def deliver(name: str, key: str, args: list[Any]) -> None:

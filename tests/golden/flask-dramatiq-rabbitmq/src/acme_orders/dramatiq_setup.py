@@ -1,7 +1,7 @@
 """The service's queue library, Dramatiq, behind the functions every queue's
 module offers (broker.py and worker.py call them, whatever the queue):
-``connect``, ``close``, ``ping``, ``is_outage``, ``publish``, ``work`` and
-``delete_queue``.
+``connect``, ``close``, ``ping``, ``is_outage``, ``publish``, ``backlog``,
+``work`` and ``delete_queue``.
 
 At-least-once delivery, and why (the template's docs/tasks.md has more):
 
@@ -172,6 +172,17 @@ def ping(client: Client) -> None:
         # The next use opens a new connection.
         del client.broker.connection
         raise
+
+
+def backlog(client: Client) -> int:
+    """How many tasks wait in TASK_QUEUE for a worker."""
+    try:
+        waiting, _delayed, _dead = client.broker.get_queue_message_counts(client.queue)
+    finally:
+        # Dramatiq opens a connection per thread, and a scrape comes on a
+        # thread of its own: close this one's.
+        del client.broker.connection
+    return waiting
 
 
 def delete_queue(settings: Settings) -> None:

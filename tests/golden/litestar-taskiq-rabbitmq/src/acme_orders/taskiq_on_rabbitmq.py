@@ -9,6 +9,7 @@ task out again as soon as its connection drops.
 import logging
 
 import aio_pika
+from aio_pika.abc import TimeoutType
 from aiormq import exceptions as amqp_errors
 from taskiq import AsyncBroker
 from taskiq_aio_pika import AioPikaBroker, Exchange, Queue
@@ -22,6 +23,20 @@ CONNECT_TIMEOUT_SECONDS = 2
 logging.getLogger("aiormq.connection").setLevel(logging.CRITICAL)
 
 
+class Connection(aio_pika.RobustConnection):
+    """aio-pika's connection, closed at once, on its own loop, when it fails
+    to open: aio-pika would close it when collected, which may happen on
+    another thread, where the close never runs ("coroutine ... was never
+    awaited"). Its parameter keeps aio-pika's name: callers pass it so."""
+
+    async def connect(self, timeout: TimeoutType = None) -> None:  # noqa: ASYNC109
+        try:
+            await super().connect(timeout)
+        except BaseException:
+            await self.close()
+            raise
+
+
 def make_broker(settings: Settings, *, for_worker: bool) -> AsyncBroker:
     # An exchange and a dead-letter queue of the service's own too: services
     # and test runs may share a broker.
@@ -32,6 +47,7 @@ def make_broker(settings: Settings, *, for_worker: bool) -> AsyncBroker:
         task_queues=[Queue(name=settings.task_queue)],
         dead_letter_queue=Queue(name=dead_letter_queue(settings)),
         timeout=CONNECT_TIMEOUT_SECONDS,
+        connection_class=Connection,
     )
 
 
@@ -39,15 +55,30 @@ def dead_letter_queue(settings: Settings) -> str:
     return f"{settings.task_queue}.dead_letter"
 
 
-async def ping(settings: Settings) -> None:
-    connection = await aio_pika.connect(
-        settings.broker_url, timeout=CONNECT_TIMEOUT_SECONDS
+async def connected(settings: Settings) -> aio_pika.abc.AbstractConnection:
+    return await aio_pika.connect(
+        settings.broker_url,
+        timeout=CONNECT_TIMEOUT_SECONDS,
+        connection_class=Connection,
     )
+
+
+async def ping(settings: Settings) -> None:
+    connection = await connected(settings)
     await connection.close()
 
 
+async def backlog(settings: Settings) -> int:
+    """How many tasks wait in TASK_QUEUE for a worker."""
+    connection = await connected(settings)
+    async with connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(settings.task_queue, passive=True)
+        return queue.declaration_result.message_count or 0
+
+
 async def delete_queue(settings: Settings) -> None:
-    connection = await aio_pika.connect(settings.broker_url)
+    connection = await connected(settings)
     async with connection:
         channel = await connection.channel()
         await channel.queue_delete(settings.task_queue)

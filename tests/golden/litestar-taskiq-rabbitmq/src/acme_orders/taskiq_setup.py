@@ -1,7 +1,7 @@
 """The service's queue library, Taskiq, behind the functions every queue's
 module offers (broker.py and worker.py call them, whatever the queue):
-``connect``, ``close``, ``ping``, ``is_outage``, ``publish``, ``work`` and
-``delete_queue``.
+``connect``, ``close``, ``ping``, ``is_outage``, ``publish``, ``backlog``,
+``work`` and ``delete_queue``.
 
 At-least-once delivery, and why (the template's docs/tasks.md has more):
 
@@ -121,6 +121,11 @@ def ping(client: Client) -> None:
 def publish(client: Client, name: str, key: str, args: list[Any]) -> None:
     """Put the task ``name`` on the queue; a worker runs it with ``(key, args)``."""
     client.call(_send(client, name, key, args))
+
+
+def backlog(client: Client) -> int:
+    """How many tasks wait in TASK_QUEUE for a worker."""
+    return int(client.call(on_broker.backlog(client.settings)))
 
 
 async def _send(client: Client, name: str, key: str, args: list[Any]) -> None:
