@@ -7,9 +7,9 @@ task out again as soon as its connection drops.
 """
 
 import logging
+from typing import Any
 
 import aio_pika
-from aio_pika.abc import TimeoutType
 from aiormq import exceptions as amqp_errors
 from taskiq import AsyncBroker
 from taskiq_aio_pika import AioPikaBroker, Exchange, Queue
@@ -27,11 +27,11 @@ class Connection(aio_pika.RobustConnection):
     """aio-pika's connection, closed at once, on its own loop, when it fails
     to open: aio-pika would close it when collected, which may happen on
     another thread, where the close never runs ("coroutine ... was never
-    awaited"). Its parameter keeps aio-pika's name: callers pass it so."""
+    awaited")."""
 
-    async def connect(self, timeout: TimeoutType = None) -> None:  # noqa: ASYNC109
+    async def connect(self, *args: Any, **kwargs: Any) -> None:
         try:
-            await super().connect(timeout)
+            await super().connect(*args, **kwargs)
         except BaseException:
             await self.close()
             raise
