@@ -25,6 +25,7 @@ def test_waiting_tasks_are_counted_on_the_broker() -> None:
     backlog = Backlog(settings)
     client = queue_library.connect(settings)
     try:
+        assert waiting(backlog) == 0
         queue_library.publish(client, "tests.waiting", "tests.waiting:1", [])
         queue_library.publish(client, "tests.waiting", "tests.waiting:2", [])
         deadline = time.monotonic() + COUNTED_WITHIN_SECONDS

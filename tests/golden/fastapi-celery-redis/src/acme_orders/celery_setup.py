@@ -27,7 +27,7 @@ from celery.signals import setup_logging, worker_process_init, worker_process_sh
 from celery.worker import WorkController
 from kombu import Connection, Queue
 from kombu.asynchronous.timer import Timer
-from kombu.exceptions import OperationalError
+from kombu.exceptions import ChannelError, OperationalError
 
 from acme_orders import heartbeat
 from acme_orders.settings import Settings
@@ -103,11 +103,16 @@ def backlog(app: Celery) -> int:
     """How many tasks wait in TASK_QUEUE for a worker."""
     queue = Queue(app.conf.task_default_queue)
     with app.connection_for_read() as connection:
-        # The broker's reply (name, message count, consumers); the stubs
-        # type it as the name alone.
-        declared: Any = queue.bind(connection.default_channel).queue_declare(
-            passive=True
-        )
+        try:
+            # The broker's reply (name, message count, consumers); the stubs
+            # type it as the name alone.
+            declared: Any = queue.bind(connection.default_channel).queue_declare(
+                passive=True
+            )
+        except ChannelError:
+            # No such queue: Redis deletes a list once it is empty, and
+            # RabbitMQ has none before the first task. Nothing waits.
+            return 0
     return int(declared.message_count)
 
 

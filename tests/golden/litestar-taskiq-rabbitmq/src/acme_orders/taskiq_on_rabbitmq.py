@@ -73,7 +73,11 @@ async def backlog(settings: Settings) -> int:
     connection = await connected(settings)
     async with connection:
         channel = await connection.channel()
-        queue = await channel.declare_queue(settings.task_queue, passive=True)
+        try:
+            queue = await channel.declare_queue(settings.task_queue, passive=True)
+        except amqp_errors.ChannelNotFoundEntity:
+            # No such queue before a worker or a sender declared it.
+            return 0
         return queue.declaration_result.message_count or 0
 
 
