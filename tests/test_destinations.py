@@ -112,23 +112,15 @@ def every_combination(axes: tuple[Axis, ...] | None = None) -> Iterator[Row]:
             yield row
 
 
-@cache
-def skipped_defaults() -> dict[str, Any]:
-    """Each choice question's default: Copier renders with it where the
-    question was not asked (``when``), as with ``broker`` without a queue."""
-    questions = yaml.safe_load(COPIER_YML.read_text(encoding="utf-8"))
-    return {
-        key: spec["default"]
-        for key, spec in questions.items()
-        if isinstance(spec, dict) and "choices" in spec and isinstance(spec.get("default"), str)
-    }
-
-
 def path_context(row: Row) -> dict[str, Any]:
+    # Copier renders a question it did not ask (broker, without a queue)
+    # with its default.
+    unasked = {axis.name: axis.default for axis in load_axes()}
     answers = {
-        key: list(value) if isinstance(value, tuple) else value for key, value in row.items()
+        key: list(value) if isinstance(value, tuple) else value
+        for key, value in {**unasked, **row}.items()
     }
-    context = {**FREE_TEXT, **skipped_defaults(), **answers}
+    context = {**FREE_TEXT, **answers}
     context.update(derive(context))
     return context
 
