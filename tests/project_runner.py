@@ -133,8 +133,12 @@ class ProjectRun:
             self.check("ruff", "check", ".")
             self.check("ruff", "format", "--check", ".")
 
-    def broken_copy(self, folder: Path, module: str, old: str, new: str) -> ProjectRun:
-        """A copy of the project with one planted defect, installed on its own.
+    def broken_copy(
+        self, folder: Path, module: str, old: str, new: str, *more: tuple[str, str, str]
+    ) -> ProjectRun:
+        """A copy of the project with a planted defect (``old`` replaced by
+        ``new`` in ``module``, and each further (module, old, new) of ``more``),
+        installed on its own.
 
         The copy gets a virtual environment of its own: the original's
         editable install points at the original sources.
@@ -142,10 +146,11 @@ class ProjectRun:
         copy = Path(
             shutil.copytree(self.path, folder / "project", ignore=shutil.ignore_patterns(".venv"))
         )
-        path = copy / "src" / str(self.answers["package_name"]) / module
-        source = path.read_text(encoding="utf-8")
-        assert old in source, f"{old!r} not in {module}"
-        path.write_text(source.replace(old, new, 1), encoding="utf-8")
+        for changed, before, after in ((module, old, new), *more):
+            path = copy / "src" / str(self.answers["package_name"]) / changed
+            source = path.read_text(encoding="utf-8")
+            assert before in source, f"{before!r} not in {changed}"
+            path.write_text(source.replace(before, after, 1), encoding="utf-8")
         broken = ProjectRun(copy, self.answers)
         broken.sync()
         return broken

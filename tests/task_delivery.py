@@ -137,7 +137,7 @@ class QueueRun:
 
     def in_flight(self) -> list[int]:
         """Items whose task a worker has begun and not finished."""
-        keys = self.query("SELECT key FROM task_runs WHERE done_at IS NULL")
+        keys = self.query("SELECT key FROM task_runs WHERE done_at IS NULL AND deliveries > 0")
         return [int(key.split(":")[1]) for key in keys.split()]
 
     def done_by(self, item_ids: list[int]) -> float:

@@ -185,6 +185,37 @@ def test_update_keeps_user_files_and_brings_template_changes(
     assert git(project, "status", "--porcelain", "--", "README.md", PACKAGE + "/domain.py") == ""
 
 
+@pytest.mark.parametrize("flavour", ["fastapi", "django"])
+def test_a_queue_chosen_during_an_update_gets_a_worker_of_its_own(
+    flavour: str, history: TemplateHistory, tmp_path: Path
+) -> None:
+    command = COPIERS["pinned"]
+    case = FLAVOURS[flavour]
+    project = tmp_path / "service"
+    run_copier(command, tmp_path, "copy", *case.data, str(history.path), str(project))
+    init_and_commit(project, "Rendered from the template")
+    items_before = {path: path.read_text() for path in (project / PACKAGE / "items").rglob("*.py")}
+
+    queue = ("--data=queue=celery", "--data=broker=redis")
+    run_copier(command, tmp_path, "update", *queue, str(project))
+
+    assert conflicts(project) == []
+    # The machinery arrives, with a registry of tasks the worker can import:
+    # empty, since the example task belongs to the items example, which is
+    # the user's and stays as it was.
+    registry = (project / PACKAGE / "tasks" / "registry.py").read_text()
+    assert "TASKS: list[Task] = []" in registry and "items" not in registry
+    assert (project / PACKAGE / "worker.py").exists()
+    assert (project / "tests" / "test_task_runs.py").exists()
+    assert not (project / "tests" / "test_item_tasks.py").exists()
+    items_after = {path: path.read_text() for path in (project / PACKAGE / "items").rglob("*.py")}
+    assert items_after == items_before
+    # Nothing the template migrates touches the user's tables.
+    migrations = "".join(path.read_text() for path in project.rglob("template_versions/*.py"))
+    migrations += "".join(path.read_text() for path in project.rglob("tasks/migrations/*.py"))
+    assert "task_runs" in migrations and "items" not in migrations
+
+
 @pytest.mark.parametrize("answers", list(GOLDEN.values()), ids=list(GOLDEN))
 def test_floor_copier_renders_what_the_pinned_one_renders(
     answers: dict[str, object], template_snapshot: Path, tmp_path: Path

@@ -1,4 +1,5 @@
-"""A real task worker for the tests: ``acme-orders worker`` in a process of its own."""
+"""A real task worker for the tests (``acme-orders worker`` in a process
+of its own), and the queues and brokers the task tests use."""
 
 import os
 import signal
@@ -7,6 +8,11 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+
+from pydantic import SecretStr
+
+import acme_orders.rq_setup as queue_library
+from acme_orders.settings import Settings
 
 # Seconds a worker gets to start, take a task and commit its effect.
 WORKER_SECONDS = 30
@@ -37,3 +43,35 @@ def running_worker(variables: Mapping[str, str]) -> Iterator[subprocess.Popen[by
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+
+
+def as_environment(settings: Settings) -> dict[str, str]:
+    """The variables that give a process ``settings``."""
+    variables = {}
+    for name, value in settings.model_dump().items():
+        if value is None:
+            continue  # unset, as the variable would be
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        elif isinstance(value, list):
+            value = ",".join(value)
+        variables[name.upper()] = str(value)
+    return variables
+
+
+@contextmanager
+def own_queue(settings: Settings) -> Iterator[Settings]:
+    """``settings`` with a queue no other test sends to, deleted from the
+    broker when the block ends."""
+    queue = f"{settings.task_queue}-{os.urandom(4).hex()}"
+    own = settings.model_copy(update={"task_queue": queue})
+    try:
+        yield own
+    finally:
+        queue_library.delete_queue(own)
+
+
+def unreachable_broker(settings: Settings) -> Settings:
+    """``settings`` with BROKER_URL on a port nothing listens on."""
+    scheme = settings.broker_url.split("://", 1)[0]
+    return settings.model_copy(update={"broker_url": f"{scheme}://127.0.0.1:1/0"})

@@ -27,3 +27,9 @@ def ping() -> None:
 def send(name: str, key: str, args: list[Any]) -> None:
     """Put the task ``name`` on the queue; a worker runs it with ``(key, args)``."""
     queue_library.publish(client(), name, key, args)
+
+
+def backlog() -> int:
+    """How many tasks wait in the queue for a worker."""
+    count: int = queue_library.backlog(client())
+    return count

@@ -4,7 +4,8 @@ Queue-neutral: rq_setup.py runs the queue library's worker (how
 many processes and threads, and how it stops). Each delivery runs through
 ``tasks.run``, which applies the effect at most once per key, between
 checks of the thread's database connection, as Django makes around a
-request.
+request. Each worker process also runs the sweep (tasks/sweep.py), which
+sends again the tasks that never reached a worker.
 """
 
 from typing import Any
@@ -14,6 +15,7 @@ from django.db import close_old_connections
 import acme_orders.rq_setup as queue_library
 from acme_orders import config, observability, tasks
 from acme_orders.settings import Settings
+from acme_orders.tasks.sweep import Sweep
 
 
 def deliverer(task: tasks.Task, settings: Settings) -> queue_library.Deliver:
@@ -38,9 +40,22 @@ def serve(settings: Settings) -> int:
     # Imported once Django is set up: the tasks' modules load models.
     from acme_orders.tasks.registry import TASKS
 
+    def sweep_once() -> None:
+        close_old_connections()
+        try:
+            tasks.resend_unfinished(settings, TASKS)
+        finally:
+            close_old_connections()
+
+    sweep = Sweep(sweep_once, every=settings.task_visibility_timeout_seconds)
+
+    def stopping() -> None:
+        sweep.stop()
+        close_old_connections()
+
     return queue_library.work(
         settings,
         {task.name: deliverer(task, settings) for task in TASKS},
-        process_started=lambda: None,
-        process_stopping=close_old_connections,
+        process_started=sweep.start,
+        process_stopping=stopping,
     )

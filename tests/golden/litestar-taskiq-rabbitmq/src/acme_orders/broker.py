@@ -39,11 +39,20 @@ async def ping(client: Any) -> None:
 RESOURCE = Resource(NAME, connect, ping, queue_library.is_outage)
 
 
-async def send(name: str, key: str, args: list[Any]) -> None:
-    """Put the task ``name`` on the queue; a worker runs it with ``(key, args)``."""
+def _client() -> Any:
     try:
-        client = _sending[NAME]
+        return _sending[NAME]
     except KeyError:
         msg = "the broker is not open: send from inside a running runtime"
         raise RuntimeError(msg) from None
-    await concurrency.off_loop(queue_library.publish, client, name, key, args)
+
+
+async def send(name: str, key: str, args: list[Any]) -> None:
+    """Put the task ``name`` on the queue; a worker runs it with ``(key, args)``."""
+    await concurrency.off_loop(queue_library.publish, _client(), name, key, args)
+
+
+async def backlog() -> int:
+    """How many tasks wait in the queue for a worker."""
+    count: int = await concurrency.off_loop(queue_library.backlog, _client())
+    return count

@@ -195,4 +195,9 @@ async def _beat() -> None:
 
 def delete_queue(settings: Settings) -> None:
     """Delete TASK_QUEUE from the broker, with what it holds (for tests)."""
-    asyncio.run(on_broker.delete_queue(settings))
+    # On the client's loop: the caller's may be running (an async test).
+    client = connect(settings)
+    try:
+        client.call(on_broker.delete_queue(settings))
+    finally:
+        close(client)

@@ -17,14 +17,17 @@ from acme_orders.resources import RESOURCES
 from acme_orders.runtime import Runtime
 from acme_orders.settings import Settings
 from acme_orders.tasks.registry import TASKS
+from acme_orders.tasks.sweep import Sweep
 
 
 class WorkerProcess:
-    """The runtime a worker process opens when it starts and keeps."""
+    """The runtime a worker process opens when it starts and keeps, and the
+    process's sweep."""
 
     def __init__(self) -> None:
         self._stack = AsyncExitStack()
         self._runtime: Runtime | None = None
+        self._sweep: Sweep | None = None
 
     @property
     def runtime(self) -> Runtime:
@@ -41,6 +44,20 @@ class WorkerProcess:
     async def close(self) -> None:
         self._runtime = None
         await self._stack.aclose()
+
+    def start(self, settings: Settings) -> None:
+        """Open the runtime, then start sweeping (on the sweep's thread)."""
+        concurrency.run(self.open, settings)
+        self._sweep = Sweep(
+            lambda: concurrency.run(tasks.resend_unfinished, self.runtime, TASKS),
+            every=settings.task_visibility_timeout_seconds,
+        )
+        self._sweep.start()
+
+    def stop(self) -> None:
+        if self._sweep is not None:
+            self._sweep.stop()
+        concurrency.run(self.close)
 
 
 process = WorkerProcess()
@@ -64,6 +81,6 @@ def serve(settings: Settings) -> int:
     return queue_library.work(
         settings,
         {task.name: deliverer(task) for task in TASKS},
-        process_started=lambda: concurrency.run(process.open, settings),
-        process_stopping=lambda: concurrency.run(process.close),
+        process_started=lambda: process.start(settings),
+        process_stopping=process.stop,
     )

@@ -3,6 +3,7 @@ someone else's item answers 404 like a missing one."""
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -75,7 +76,9 @@ class ItemListView(OwnedItems):
     )
     def post(self, request: Request) -> Response:
         (data,) = self.validate((ItemCreateSerializer, self.body, "body", {}))
-        item = Item.objects.create(**self.scope(), **data)
+        # One transaction with what the item's post_save receivers record.
+        with transaction.atomic():
+            item = Item.objects.create(**self.scope(), **data)
         return Response(ItemReadSerializer(item).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,22 +1,29 @@
 """Background tasks, in the service's own terms: no queue library here.
 
-A task is a named effect on the database. ``enqueue`` hands it to the broker
-with a business key (the same for every delivery of the same work) and JSON
-arguments, once the current transaction commits; a worker (worker.py)
-receives it and calls ``run``, which applies the effect at most once per key
-(runs.py). The tasks a worker runs are listed in tasks/registry.py.
+A task is a named effect on the database. ``enqueue`` records it with a
+business key (the same for every delivery of the same work) and JSON
+arguments in the current transaction, and hands it to the broker once that
+commits; a worker (worker.py) receives it and calls ``run``, which applies
+the effect at most once per key (runs.py).
+
+What never reached a worker (the send failed, the process died before it,
+the broker lost the task) the workers' sweep sends again
+(``resend_unfinished``, sweep.py). The tasks a worker runs are listed in
+tasks/registry.py.
 
 Also a Django app: its model keeps the receipts (the task_runs table).
 """
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from acme_orders import broker, observability
 from acme_orders.settings import Settings
@@ -37,9 +44,29 @@ class Task:
 
 
 def enqueue(task: Task, key: str, *args: Any) -> None:
-    """Hand ``task`` to the broker once the current transaction commits (at
-    once outside one): a worker must find what the task is about."""
-    transaction.on_commit(partial(broker.send, task.name, key, list(args)))
+    """Record ``task`` in the current transaction, and hand it to the broker
+    once that commits (at once outside one): a worker must find what the
+    task is about. It will run (at least once) on a worker."""
+    # Imported here: Django loads this package before the apps' models.
+    from acme_orders.tasks import runs
+
+    runs.record(task.name, key, list(args))
+    transaction.on_commit(partial(_send, task.name, key, list(args)))
+
+
+def _send(name: str, key: str, args: list[Any]) -> None:
+    """Should the broker be down, the task stays recorded and the sweep
+    sends it once the broker is back: the work it is about was committed,
+    so the caller carries on."""
+    try:
+        broker.send(name, key, args)
+    except Exception as error:
+        if not broker.is_outage(error):
+            raise
+        logger.warning(
+            "task not sent: the broker is unavailable; the sweep will send it",
+            extra={"task": name, "key": key},
+        )
 
 
 def run(settings: Settings, task: Task, key: str, args: list[Any]) -> None:
@@ -64,7 +91,7 @@ def _deliver(settings: Settings, task: Task, key: str, args: list[Any]) -> str:
     from acme_orders.tasks import runs
 
     fields = {"task": task.name, "key": key}
-    deliveries = runs.count_delivery(key)
+    deliveries = runs.count_delivery(task.name, key, args)
     if deliveries is None:
         logger.info("task skipped: done already", extra=fields)
         return "skipped"
@@ -80,3 +107,35 @@ def _deliver(settings: Settings, task: Task, key: str, args: list[Any]) -> str:
         task.effect(*args)
     logger.info("task done", extra={**fields, "deliveries": deliveries})
     return "done"
+
+
+def resend_after(settings: Settings) -> timedelta:
+    """How long after its last send a task not done is sent again: twice the
+    time a dead worker's task takes to come back from the broker itself."""
+    return timedelta(seconds=2 * settings.task_visibility_timeout_seconds)
+
+
+def resend_unfinished(settings: Settings, tasks: Collection[Task]) -> list[str]:
+    """One pass of the sweep: send again the ``tasks`` not done long after
+    their last send (resend_after); the keys sent.
+
+    Only while the queue is empty: a task waiting behind others is not lost,
+    and sending the waiting ones again would only lengthen the queue.
+    """
+    from acme_orders.tasks import runs
+
+    if broker.backlog() > 0:
+        return []
+    sent_before = timezone.now() - resend_after(settings)
+    names = {task.name for task in tasks}
+    resent = []
+    for run in runs.unfinished(names, sent_before, settings.task_max_deliveries):
+        if runs.take_for_resending(run.key, sent_before):
+            broker.send(run.task, run.key, run.args)
+            resent.append(run.key)
+    if resent:
+        logger.warning(
+            "tasks sent again: not done long after they were sent",
+            extra={"tasks": len(resent)},
+        )
+    return resent

@@ -5,9 +5,16 @@ from django.db import models
 
 class TaskRun(models.Model):
     key = models.CharField(max_length=200, primary_key=True)
+    # What every delivery of the key runs: the sweep sends it again from here.
+    task = models.CharField(max_length=200)
+    args = models.JSONField()
     deliveries = models.IntegerField(default=0)
-    # Set in the transaction that applied the effect; null until then.
-    done_at = models.DateTimeField(null=True, blank=True)
+    # When the task was last handed to the broker (or recorded, for a send
+    # that failed).
+    sent_at = models.DateTimeField()
+    # Set in the transaction that applied the effect; null until then. The
+    # sweep looks for the nulls.
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         db_table = "task_runs"

@@ -1,7 +1,8 @@
 """The tasks a worker runs, by name.
 
-This file is yours: `copier update` leaves it alone. List each task (a
-``tasks.Task``) here, so the worker knows its name.
+This file is yours: `copier update` leaves it alone (and writes it only
+where it is missing). List each task (a ``tasks.Task``) here, so that the
+worker knows its name.
 """
 
 from acme_orders.items.tasks import PROCESS_ITEM

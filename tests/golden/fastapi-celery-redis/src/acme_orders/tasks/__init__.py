@@ -1,20 +1,29 @@
 """Background tasks, in the service's own terms: no queue library here.
 
-A task is a named effect on the database. ``enqueue`` hands it to the broker
-with a business key (the same for every delivery of the same work) and JSON
-arguments; a worker (worker.py) receives it and calls ``run``, which applies
-the effect at most once per key (runs.py). The tasks a worker runs are
-listed in tasks/registry.py.
+A task is a named effect on the database. ``enqueue`` records it with a
+business key (the same for every delivery of the same work) and JSON
+arguments in the transaction that makes its work; once that commits, the
+caller ``send``s it to the broker. A worker (worker.py) receives it and
+calls ``run``, which applies the effect at most once per key (runs.py).
+
+What never reached a worker (the send failed, the process died before it,
+the broker lost the task) the workers' sweep sends again
+(``resend_unfinished``, sweep.py). The tasks a worker runs are listed in
+tasks/registry.py.
 """
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from acme_orders import broker, db, observability
 from acme_orders.runtime import Runtime
+from acme_orders.settings import Settings
 from acme_orders.tasks import runs
 
 logger = logging.getLogger(__name__)
@@ -32,9 +41,34 @@ class Task:
     effect: Callable[..., Awaitable[None]]
 
 
-async def enqueue(task: Task, key: str, *args: Any) -> None:
-    """Hand ``task`` to the broker; it will run (at least once) on a worker."""
-    await broker.send(task.name, key, list(args))
+@dataclass(frozen=True)
+class Enqueued:
+    """A task recorded in a transaction: ``send`` it once that commits."""
+
+    task: Task
+    key: str
+    args: list[Any]
+
+    async def send(self) -> None:
+        """Hand the task to the broker. Should the broker be down, the task
+        stays recorded and the sweep sends it once the broker is back: the
+        work it is about was committed, so the caller carries on."""
+        try:
+            await broker.send(self.task.name, self.key, self.args)
+        except Exception as error:
+            if not broker.RESOURCE.is_outage(error):
+                raise
+            logger.warning(
+                "task not sent: the broker is unavailable; the sweep will send it",
+                extra={"task": self.task.name, "key": self.key},
+            )
+
+
+def enqueue(session: AsyncSession, task: Task, key: str, *args: Any) -> Enqueued:
+    """Record ``task`` in ``session``'s transaction, to ``send`` once that
+    commits; it will run (at least once) on a worker."""
+    runs.record(session, task.name, key, list(args))
+    return Enqueued(task, key, list(args))
 
 
 async def run(runtime: Runtime, task: Task, key: str, args: list[Any]) -> None:
@@ -57,7 +91,7 @@ async def _deliver(runtime: Runtime, task: Task, key: str, args: list[Any]) -> s
     """Run one delivery; what came of it: done, skipped or set_aside."""
     fields = {"task": task.name, "key": key}
     database = db.database(runtime)
-    deliveries = await runs.count_delivery(database, key)
+    deliveries = await runs.count_delivery(database, task.name, key, args)
     if deliveries is None:
         logger.info("task skipped: done already", extra=fields)
         return "skipped"
@@ -74,3 +108,37 @@ async def _deliver(runtime: Runtime, task: Task, key: str, args: list[Any]) -> s
         await session.commit()
     logger.info("task done", extra={**fields, "deliveries": deliveries})
     return "done"
+
+
+def resend_after(settings: Settings) -> timedelta:
+    """How long after its last send a task not done is sent again: twice the
+    time a dead worker's task takes to come back from the broker itself."""
+    return timedelta(seconds=2 * settings.task_visibility_timeout_seconds)
+
+
+async def resend_unfinished(runtime: Runtime, tasks: Collection[Task]) -> list[str]:
+    """One pass of the sweep: send again the ``tasks`` not done long after
+    their last send (resend_after); the keys sent.
+
+    Only while the queue is empty: a task waiting behind others is not lost,
+    and sending the waiting ones again would only lengthen the queue.
+    """
+    settings = runtime.settings
+    if await broker.backlog() > 0:
+        return []
+    database = db.database(runtime)
+    sent_before = runs.now() - resend_after(settings)
+    names = {task.name for task in tasks}
+    resent = []
+    for run in await runs.unfinished(
+        database, names, sent_before, settings.task_max_deliveries
+    ):
+        if await runs.take_for_resending(database, run.key, sent_before):
+            await broker.send(run.task, run.key, run.args)
+            resent.append(run.key)
+    if resent:
+        logger.warning(
+            "tasks sent again: not done long after they were sent",
+            extra={"tasks": len(resent)},
+        )
+    return resent

@@ -19,11 +19,13 @@ Scope = dict[str, int]
 async def create_item(session: AsyncSession, scope: Scope, data: ItemCreate) -> Item:
     item = Item(**scope, **data.model_dump())
     session.add(item)
+    await session.flush()
+    # Recorded with the item, in one transaction; sent once it commits, so
+    # that the worker finds the item.
+    processing = enqueue_processing(session, item)
     await session.commit()
     await session.refresh(item)
-    # After the commit, so that the worker finds the item. Should the broker
-    # be down, the request fails (503) with the item saved but unprocessed.
-    await enqueue_processing(item)
+    await processing.send()
     return item
 
 

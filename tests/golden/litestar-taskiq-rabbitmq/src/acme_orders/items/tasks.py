@@ -1,10 +1,13 @@
 """The items' background task: an example to model yours on.
 
-Creating an item enqueues PROCESS_ITEM; a worker then stamps the item's
+Creating an item enqueues PROCESS_ITEM in the transaction that creates the
+item, and sends it once that commits; a worker then stamps the item's
 processed_at, which the API shows (null until then). The key names the
 work, not the message: every delivery of it carries the same key, so the
 stamp is applied once however often the broker delivers it.
 """
+
+import uuid
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,11 +26,11 @@ async def mark_processed(session: AsyncSession, item_id: int) -> None:
 PROCESS_ITEM = tasks.Task("items.process", mark_processed)
 
 
-def processing_key(item: Item) -> str:
-    """The business key of processing ``item``: the same for every delivery,
-    and never another item's (SQLite hands a deleted item's id out again)."""
-    return f"items.process:{item.id}:{item.created_at.isoformat()}"
-
-
-async def enqueue_processing(item: Item) -> None:
-    await tasks.enqueue(PROCESS_ITEM, processing_key(item), item.id)
+def enqueue_processing(session: AsyncSession, item: Item) -> tasks.Enqueued:
+    """Record the processing of ``item`` (flushed: it has its id) in the
+    session's transaction; ``send`` the result once that commits."""
+    # Made once and kept in the receipt, which every delivery carries; unique,
+    # as the item's id alone is not (SQLite hands a deleted item's id out
+    # again).
+    key = f"items.process:{item.id}:{uuid.uuid4().hex}"
+    return tasks.enqueue(session, PROCESS_ITEM, key, item.id)

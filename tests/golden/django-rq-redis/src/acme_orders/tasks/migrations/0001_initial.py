@@ -15,8 +15,14 @@ class Migration(migrations.Migration):
                     "key",
                     models.CharField(max_length=200, primary_key=True, serialize=False),
                 ),
+                ("task", models.CharField(max_length=200)),
+                ("args", models.JSONField()),
                 ("deliveries", models.IntegerField(default=0)),
-                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "done_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True),
+                ),
             ],
             options={
                 "db_table": "task_runs",
