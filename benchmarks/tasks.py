@@ -11,8 +11,9 @@ auth) and served (one web worker) beside its worker (two processes):
               POST phase alone.
   enqueue     POST /items one at a time, in interleaved rounds, on this
               project and on the same answers without a queue: the median
-              latency of each, and the difference (what sending the task
-              to the broker adds to the request).
+              latency of each, and the difference (what recording the
+              task with the item and sending it to the broker add to the
+              request).
 
 A script, not a test: it prints figures and asserts nothing. Run it with
 the template's environment, from the repository (it uses the template's

@@ -547,26 +547,12 @@ def snippet_paths(features: list[str], slot: str) -> list[str]:
     ]
 
 
-def renders_over_a_project(context: dict[str, Any]) -> bool:
-    """Whether this render writes into a project rendered before (as
-    `copier update` does), not into a new one: its answers file is there.
-
-    Copier tells ``_exclude`` and tasks which operation runs, not templates.
-    """
-    conf = context.get("_copier_conf") or {}
-    try:
-        return (Path(conf["dst_path"]) / conf["answers_file"]).is_file()
-    except (KeyError, TypeError):
-        return False
-
-
 class ContextUpdater(ContextHook):
     """Adds the derived facts and ``include_snippets`` to every template's context."""
 
     def hook(self, context: dict[str, Any]) -> None:
         derived = derive(context)
         context.update(derived)
-        context["renders_over_a_project"] = renders_over_a_project(context)
 
         def include_snippets(slot: str, *, blank_line: bool = True) -> str:
             """The slot's snippets, rendered and joined.

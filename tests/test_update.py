@@ -200,11 +200,11 @@ def test_a_queue_chosen_during_an_update_gets_a_worker_of_its_own(
     run_copier(command, tmp_path, "update", *queue, str(project))
 
     assert conflicts(project) == []
-    # The machinery arrives, with a registry of tasks the worker can import:
-    # empty, since the example task belongs to the items example, which is
-    # the user's and stays as it was.
-    registry = (project / PACKAGE / "tasks" / "registry.py").read_text()
-    assert "TASKS: list[Task] = []" in registry and "items" not in registry
+    # The machinery arrives. The worker's registry finds the tasks that the
+    # packages define in their tasks.py, and none does yet: the example task
+    # belongs to the items example, which is the user's and stays as it was.
+    assert (project / PACKAGE / "tasks" / "registry.py").exists()
+    assert list((project / PACKAGE).glob("*/tasks.py")) == []
     assert (project / PACKAGE / "worker.py").exists()
     assert (project / "tests" / "test_task_runs.py").exists()
     assert not (project / "tests" / "test_item_tasks.py").exists()

@@ -10,7 +10,8 @@ class TaskRun(models.Model):
     args = models.JSONField()
     deliveries = models.IntegerField(default=0)
     # When the task was last handed to the broker (or recorded, for a send
-    # that failed).
+    # that failed), or last taken from it by a worker: the sweep measures
+    # from here.
     sent_at = models.DateTimeField()
     # Set in the transaction that applied the effect; null until then. The
     # sweep looks for the nulls.

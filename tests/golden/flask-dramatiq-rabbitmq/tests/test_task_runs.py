@@ -15,6 +15,7 @@ from acme_orders import broker, db, tasks
 from acme_orders.resources import RESOURCES
 from acme_orders.runtime import Runtime
 from acme_orders.settings import Settings
+from acme_orders.tasks import runs
 from acme_orders.tasks.models import TaskRun
 from tests.workers import own_queue, unreachable_broker
 
@@ -137,7 +138,9 @@ def test_the_sweep_sends_again_a_task_that_never_reached_a_worker(
                 while broker.backlog() < 1:
                     assert time.monotonic() < deadline, "the task is not on the queue"
                     pause()
-                # Its last send was just now.
-                assert key not in tasks.resend_unfinished(runtime, [task])
+                # A second sweep, with the same cutoff, finds it sent.
+                cutoff = datetime(2000, 1, 2, tzinfo=UTC)
+                database = db.database(runtime)
+                assert not runs.take_for_resending(database, key, cutoff)
             finally:
                 forget(runtime, key)

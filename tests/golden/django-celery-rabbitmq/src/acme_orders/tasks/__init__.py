@@ -8,8 +8,8 @@ the effect at most once per key (runs.py).
 
 What never reached a worker (the send failed, the process died before it,
 the broker lost the task) the workers' sweep sends again
-(``resend_unfinished``, sweep.py). The tasks a worker runs are listed in
-tasks/registry.py.
+(``resend_unfinished``, sweep.py). A worker runs the tasks defined in the
+``tasks`` modules of the service's packages (tasks/registry.py finds them).
 
 Also a Django app: its model keeps the receipts (the task_runs table).
 """
@@ -29,6 +29,10 @@ from acme_orders import broker, observability
 from acme_orders.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+# While tasks wait in the queue, the sweep sends again only the tasks left
+# this many times the resend delay (tasks.resend_after).
+WAITING_FACTOR = 10
 
 
 @dataclass(frozen=True)
@@ -110,29 +114,36 @@ def _deliver(settings: Settings, task: Task, key: str, args: list[Any]) -> str:
 
 
 def resend_after(settings: Settings) -> timedelta:
-    """How long after its last send a task not done is sent again: twice the
-    time a dead worker's task takes to come back from the broker itself."""
+    """How long after it was last sent or taken a task not done is sent
+    again: twice the time a dead worker's task takes to come back from the
+    broker itself."""
     return timedelta(seconds=2 * settings.task_visibility_timeout_seconds)
 
 
 def resend_unfinished(settings: Settings, tasks: Collection[Task]) -> list[str]:
     """One pass of the sweep: send again the ``tasks`` not done long after
-    their last send (resend_after); the keys sent.
+    they were last sent or taken (resend_after); the keys sent.
 
-    Only while the queue is empty: a task waiting behind others is not lost,
-    and sending the waiting ones again would only lengthen the queue.
+    While tasks wait in the queue, only those left WAITING_FACTOR times as
+    long: a task behind others is late, not lost, and sending the waiting
+    ones again would only lengthen the queue.
     """
     from acme_orders.tasks import runs
 
-    if broker.backlog() > 0:
-        return []
-    sent_before = timezone.now() - resend_after(settings)
+    waiting = broker.backlog()
+    delay = resend_after(settings) * (WAITING_FACTOR if waiting else 1)
+    sent_before = timezone.now() - delay
     names = {task.name for task in tasks}
     resent = []
     for run in runs.unfinished(names, sent_before, settings.task_max_deliveries):
-        if runs.take_for_resending(run.key, sent_before):
+        if not runs.take_for_resending(run.key, sent_before):
+            continue
+        try:
             broker.send(run.task, run.key, run.args)
-            resent.append(run.key)
+        except Exception:
+            runs.give_back(run.key, run.sent_at)
+            raise
+        resent.append(run.key)
     if resent:
         logger.warning(
             "tasks sent again: not done long after they were sent",

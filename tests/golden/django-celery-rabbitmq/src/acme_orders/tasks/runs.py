@@ -45,7 +45,9 @@ def count_delivery(task: str, key: str, args: list[Any]) -> int | None:
         if run.done_at is not None:
             return None
         run.deliveries += 1
-        run.save(update_fields=["deliveries"])
+        # Taken: the sweep leaves it alone for as long as if just sent.
+        run.sent_at = timezone.now()
+        run.save(update_fields=["deliveries", "sent_at"])
     return run.deliveries
 
 
@@ -73,7 +75,13 @@ def unfinished(
 
 
 def take_for_resending(key: str, before: datetime) -> bool:
-    """Mark ``key`` sent now, unless it was sent (or done) since ``before``:
-    False when another sweep took it first."""
+    """Mark ``key`` sent now, unless it was sent, taken or done since
+    ``before``: False when another sweep took it first."""
     due = TaskRun.objects.filter(key=key, done_at__isnull=True, sent_at__lt=before)
     return due.update(sent_at=timezone.now()) == 1
+
+
+def give_back(key: str, sent_at: datetime) -> None:
+    """Undo ``take_for_resending`` for a send that failed: the next pass
+    tries again, not one a whole resend delay later."""
+    TaskRun.objects.filter(key=key, done_at__isnull=True).update(sent_at=sent_at)

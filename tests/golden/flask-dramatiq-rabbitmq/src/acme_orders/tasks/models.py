@@ -18,7 +18,8 @@ class TaskRun(Base):
     args: Mapped[list[Any]] = mapped_column(JSON)
     deliveries: Mapped[int] = mapped_column(default=0)
     # When the task was last handed to the broker (or recorded, for a send
-    # that failed).
+    # that failed), or last taken from it by a worker: the sweep measures
+    # from here.
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Set in the transaction that applied the effect; null until then. The
     # sweep looks for the nulls.

@@ -54,6 +54,8 @@ async def count_delivery(
         if run.done_at is not None:
             return None
         run.deliveries += 1
+        # Taken: the sweep leaves it alone for as long as if just sent.
+        run.sent_at = now()
         deliveries = run.deliveries
         try:
             await session.commit()
@@ -101,8 +103,8 @@ async def unfinished(
 
 
 async def take_for_resending(database: Database, key: str, before: datetime) -> bool:
-    """Mark ``key`` sent now, unless it was sent (or done) since ``before``:
-    False when another sweep took it first."""
+    """Mark ``key`` sent now, unless it was sent, taken or done since
+    ``before``: False when another sweep took it first."""
     async with database.session() as session:
         result = await session.execute(
             update(TaskRun)
@@ -115,3 +117,15 @@ async def take_for_resending(database: Database, key: str, before: datetime) -> 
         )
         await session.commit()
     return cast(CursorResult[Any], result).rowcount == 1
+
+
+async def give_back(database: Database, key: str, sent_at: datetime) -> None:
+    """Undo ``take_for_resending`` for a send that failed: the next pass
+    tries again, not one a whole resend delay later."""
+    async with database.session() as session:
+        await session.execute(
+            update(TaskRun)
+            .where(TaskRun.key == key, TaskRun.done_at.is_(None))
+            .values(sent_at=sent_at),
+        )
+        await session.commit()

@@ -5,9 +5,10 @@ A task is recorded in the transaction that makes its work and sent once
 that commits (tasks.enqueue), and may still never reach a worker: the
 sender died between the commit and the send, the broker was down, or the
 broker lost it (Celery on Redis, across a restart). Every ``every`` seconds
-the sweep calls its pass (tasks.resend_unfinished), which sends again, while
-the queue is empty, the tasks not done long after their last send. The
-receipts make a copy of a task that did arrive harmless.
+the sweep calls its pass (tasks.resend_unfinished), which sends again the
+tasks not done long after they were last sent or taken (ten times as long
+while tasks wait in the queue). The receipts make a copy of a task that did
+arrive harmless.
 """
 
 import logging
@@ -20,6 +21,9 @@ logger = logging.getLogger(__name__)
 # delay anyway (twice TASK_VISIBILITY_TIMEOUT_SECONDS), and each pass asks
 # the broker and the database.
 MAX_SECONDS_BETWEEN_PASSES = 60.0
+# How long stopping waits for a pass under way: a broker that blocks a send
+# must not hold up the worker's shutdown (the thread dies with the process).
+STOP_WAIT_SECONDS = 10.0
 
 
 class Sweep:
@@ -40,10 +44,13 @@ class Sweep:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop, after the pass under way (if any) ends."""
+        """Stop, after the pass under way (if any) ends, or STOP_WAIT_SECONDS."""
         self._stopping.set()
-        if self._thread is not None and self._thread.is_alive():
-            self._thread.join()
+        if self._thread is None:
+            return
+        self._thread.join(STOP_WAIT_SECONDS)
+        if self._thread.is_alive():
+            logger.warning("sweep still busy; stopping without it")
 
     def _loop(self) -> None:
         stopping = self._stopping
