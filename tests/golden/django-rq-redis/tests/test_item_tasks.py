@@ -18,6 +18,7 @@ import acme_orders.rq_setup as queue_library
 from acme_orders import broker, tasks
 from acme_orders.items.tasks import PROCESS_ITEM
 from acme_orders.settings import get_settings
+from acme_orders.tasks import sweep
 from acme_orders.tasks.models import TaskRun
 from acme_orders.tasks.registry import TASKS
 from tests.helpers import log_in
@@ -106,7 +107,7 @@ def test_an_item_created_while_the_broker_is_down_is_processed_later(
         try:
             # A pass of the workers' sweep, once the task is overdue.
             receipt = TaskRun.objects.get(key=processing_key(item_id))
-            receipt.sent_at -= 2 * tasks.resend_after(settings)
+            receipt.sent_at -= 2 * sweep.resend_after(settings)
             receipt.save(update_fields=["sent_at"])
             assert receipt.key in tasks.resend_unfinished(settings, TASKS)
             database = {"DATABASE_URL": worker_database_url()}

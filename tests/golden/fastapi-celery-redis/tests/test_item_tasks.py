@@ -13,6 +13,7 @@ from acme_orders.main import create_app
 from acme_orders.resources import RESOURCES
 from acme_orders.runtime import Runtime
 from acme_orders.settings import Settings
+from acme_orders.tasks import sweep
 from acme_orders.tasks.models import TaskRun
 from acme_orders.tasks.registry import TASKS
 from tests.clients import serve
@@ -117,7 +118,7 @@ async def test_an_item_created_while_the_broker_is_down_is_processed_later(
             async with db.database(runtime).session() as session:
                 receipt = await session.get(TaskRun, key)
                 assert receipt is not None
-                receipt.sent_at -= 2 * tasks.resend_after(queue_settings)
+                receipt.sent_at -= 2 * sweep.resend_after(queue_settings)
                 await session.commit()
             assert key in await tasks.resend_unfinished(runtime, TASKS)
             with running_worker(as_environment(queue_settings)):

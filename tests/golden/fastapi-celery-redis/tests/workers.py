@@ -16,6 +16,8 @@ from acme_orders.settings import Settings
 
 # Seconds a worker gets to start, take a task and commit its effect.
 WORKER_SECONDS = 30
+# The broker may count a task a moment after it confirmed it.
+COUNTED_WITHIN_SECONDS = 5.0
 
 
 def free_port() -> int:

@@ -14,8 +14,16 @@ arrive harmless.
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from acme_orders.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+# While tasks wait in the queue, a pass sends again only the tasks left this
+# many times the resend delay: a task behind others is late, not lost, and
+# sending the waiting ones again would only lengthen the queue.
+WAITING_FACTOR = 10
 
 # Seconds between passes at most: a lost task waits at least its resend
 # delay anyway (twice TASK_VISIBILITY_TIMEOUT_SECONDS), and each pass asks
@@ -24,6 +32,19 @@ MAX_SECONDS_BETWEEN_PASSES = 60.0
 # How long stopping waits for a pass under way: a broker that blocks a send
 # must not hold up the worker's shutdown (the thread dies with the process).
 STOP_WAIT_SECONDS = 10.0
+
+
+def resend_after(settings: Settings) -> timedelta:
+    """How long after it was last sent or taken a task not done is sent
+    again: twice the time a dead worker's task takes to come back from the
+    broker itself."""
+    return timedelta(seconds=2 * settings.task_visibility_timeout_seconds)
+
+
+def cutoff(settings: Settings, now: datetime, waiting: int) -> datetime:
+    """A pass sends again the tasks last sent or taken before this, with
+    ``waiting`` tasks in the queue (see WAITING_FACTOR)."""
+    return now - resend_after(settings) * (WAITING_FACTOR if waiting else 1)
 
 
 class Sweep:

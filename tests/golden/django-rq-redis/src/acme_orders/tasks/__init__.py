@@ -18,7 +18,6 @@ import logging
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -27,12 +26,9 @@ from django.utils import timezone
 
 from acme_orders import broker, observability
 from acme_orders.settings import Settings
+from acme_orders.tasks import sweep
 
 logger = logging.getLogger(__name__)
-
-# While tasks wait in the queue, the sweep sends again only the tasks left
-# this many times the resend delay (tasks.resend_after).
-WAITING_FACTOR = 10
 
 
 @dataclass(frozen=True)
@@ -113,26 +109,12 @@ def _deliver(settings: Settings, task: Task, key: str, args: list[Any]) -> str:
     return "done"
 
 
-def resend_after(settings: Settings) -> timedelta:
-    """How long after it was last sent or taken a task not done is sent
-    again: twice the time a dead worker's task takes to come back from the
-    broker itself."""
-    return timedelta(seconds=2 * settings.task_visibility_timeout_seconds)
-
-
 def resend_unfinished(settings: Settings, tasks: Collection[Task]) -> list[str]:
     """One pass of the sweep: send again the ``tasks`` not done long after
-    they were last sent or taken (resend_after); the keys sent.
-
-    While tasks wait in the queue, only those left WAITING_FACTOR times as
-    long: a task behind others is late, not lost, and sending the waiting
-    ones again would only lengthen the queue.
-    """
+    they were last sent or taken (sweep.cutoff); the keys sent."""
     from acme_orders.tasks import runs
 
-    waiting = broker.backlog()
-    delay = resend_after(settings) * (WAITING_FACTOR if waiting else 1)
-    sent_before = timezone.now() - delay
+    sent_before = sweep.cutoff(settings, timezone.now(), broker.backlog())
     names = {task.name for task in tasks}
     resent = []
     for run in runs.unfinished(names, sent_before, settings.task_max_deliveries):

@@ -16,21 +16,15 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acme_orders import broker, db, observability
 from acme_orders.runtime import Runtime
-from acme_orders.settings import Settings
-from acme_orders.tasks import runs
+from acme_orders.tasks import runs, sweep
 
 logger = logging.getLogger(__name__)
-
-# While tasks wait in the queue, the sweep sends again only the tasks left
-# this many times the resend delay (tasks.resend_after).
-WAITING_FACTOR = 10
 
 
 @dataclass(frozen=True)
@@ -114,26 +108,12 @@ async def _deliver(runtime: Runtime, task: Task, key: str, args: list[Any]) -> s
     return "done"
 
 
-def resend_after(settings: Settings) -> timedelta:
-    """How long after it was last sent or taken a task not done is sent
-    again: twice the time a dead worker's task takes to come back from the
-    broker itself."""
-    return timedelta(seconds=2 * settings.task_visibility_timeout_seconds)
-
-
 async def resend_unfinished(runtime: Runtime, tasks: Collection[Task]) -> list[str]:
     """One pass of the sweep: send again the ``tasks`` not done long after
-    they were last sent or taken (resend_after); the keys sent.
-
-    While tasks wait in the queue, only those left WAITING_FACTOR times as
-    long: a task behind others is late, not lost, and sending the waiting
-    ones again would only lengthen the queue.
-    """
+    they were last sent or taken (sweep.cutoff); the keys sent."""
     settings = runtime.settings
     database = db.database(runtime)
-    waiting = await broker.backlog()
-    delay = resend_after(settings) * (WAITING_FACTOR if waiting else 1)
-    sent_before = runs.now() - delay
+    sent_before = sweep.cutoff(settings, runs.now(), await broker.backlog())
     names = {task.name for task in tasks}
     resent = []
     for run in await runs.unfinished(
