@@ -12,6 +12,7 @@ import importlib.util
 import keyword
 import re
 import sys
+import textwrap
 import tomllib
 import unicodedata
 from functools import cache
@@ -207,8 +208,34 @@ def framework_python_error(framework: str, python_version: object) -> str:
     return f"{framework} needs Python {minimum} or later: choose python_version {minimum} or above."
 
 
+# Targets that run the service as several processes on several machines at
+# once: they need a database those processes share over the network.
+SHARED_DATABASE_TARGETS = ("kubernetes", "helm", "serverless")
+
+
+def deploy_targets_error(deploy_targets: Any, database: object) -> str:
+    """Why the targets cannot run on ``database``, or "" when they can."""
+    if database != "sqlite":
+        return ""
+    needing = [t for t in as_list(deploy_targets) if t in SHARED_DATABASE_TARGETS]
+    if not needing:
+        return ""
+    return (
+        f"{' and '.join(needing)} run several copies of the service, which cannot share"
+        " a SQLite file: choose database postgresql or mysql, or leave out "
+        + " and ".join(needing)
+        + "."
+    )
+
+
 def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(".") if part.isdigit())
+
+
+def as_comment(text: str, prefix: str = "# ", width: int = 79) -> str:
+    """``text`` as comment lines of at most ``width`` characters, each
+    starting with ``prefix`` (its indentation included)."""
+    return textwrap.fill(str(text), width=width, initial_indent=prefix, subsequent_indent=prefix)
 
 
 def as_list(value: Any) -> list[str]:
@@ -268,8 +295,20 @@ def delivery_facts(features: list[str], code_style: str, catalog: dict[str, Any]
         )
         ci_test_env[service["url_variable"]] = service["url"]
 
+    # GitLab reaches a service container by its alias, on the service's own
+    # port (GitHub publishes it on the runner's localhost).
+    gitlab_test_env = {
+        service["url_variable"]: service["url"]
+        .replace(f"localhost:{service['host_port']}", f"{service['name']}:{service['port']}")
+        .replace(f"127.0.0.1:{service['host_port']}", f"{service['name']}:{service['port']}")
+        for service in ci_services
+    }
+
     style = catalog["code_style"][code_style]
     return {
+        "gitlab_test_env": gitlab_test_env,
+        "supply_chain": catalog["supply_chain"],
+        "buildah_image": catalog["gitlab"]["buildah_image"],
         "compose": compose,
         "ci_services": ci_services,
         "ci_test_env": ci_test_env,
@@ -281,6 +320,33 @@ def delivery_facts(features: list[str], code_style: str, catalog: dict[str, Any]
         "format_commands": style["fix"],
         "pre_commit_hooks_rev": catalog["pre_commit"]["hooks_rev"],
         "pre_commit_repos": style["pre_commit"],
+    }
+
+
+def cluster_facts(features: list[str], catalog: dict[str, Any]) -> dict[str, Any]:
+    """What the Kubernetes manifests and the Helm chart read: the variables
+    kept in the referenced Secret, and the ports pods may connect to."""
+    secrets: list[str] = []
+    egress: dict[int, list[str]] = {}
+    resources: list[str] = []
+    ports: list[dict[str, Any]] = []
+    for feature in features:
+        entry = feature_entry(catalog["cluster"], feature)
+        resources += entry.get("resources", [])
+        ports += entry.get("ports", [])
+        secrets += [name for name in entry.get("secrets", []) if name not in secrets]
+        for rule in entry.get("egress", []):
+            egress.setdefault(rule["port"], []).append(rule["to"])
+    return {
+        "secret_variables": secrets,
+        # Manifests beyond those every render has (the worker's Deployment).
+        "resources": resources,
+        # Ports the containers listen on besides HTTP (8000).
+        "listening_ports": ports,
+        "egress": [{"port": port, "to": " and ".join(to)} for port, to in sorted(egress.items())],
+        "settings": catalog["kubernetes"]["settings"],
+        "oldest_version": catalog["kubernetes"]["oldest_version"],
+        "newest_version": catalog["kubernetes"]["newest_version"],
     }
 
 
@@ -519,12 +585,14 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "python_target": "py" + python_version.replace(".", ""),
         "uv_version": catalog["uv"]["version"],
         "uv_image": catalog["uv"]["image"],
+        "uv_ci_image": catalog["uv"]["ci_image"].format(python=python_version),
         "mypy_plugins": framework_entry["mypy_plugins"],
         "system_build_packages": system_packages.get("build", []),
         "system_runtime_packages": system_packages.get("runtime", []),
         "runtime_packages": sorted(runtime, key=str.lower),
         "dev_packages": sorted(dev, key=str.lower),
         **delivery_facts(features, code_style, catalog),
+        "cluster": cluster_facts(features, catalog),
     }
 
 
@@ -589,7 +657,9 @@ class AnswerFilters(Extension):
         environment.filters["free_text_error"] = free_text_error
         environment.filters["framework_change_error"] = framework_change_error
         environment.filters["framework_python_error"] = framework_python_error
+        environment.filters["deploy_targets_error"] = deploy_targets_error
         # Every free-text answer written into a file passes through the filter
         # of the file's syntax (gates.unescaped_answers checks the templates).
         environment.filters.update(escaping.FILTERS)
         environment.filters["in_interface_form"] = in_interface_form
+        environment.filters["as_comment"] = as_comment

@@ -129,12 +129,18 @@ def _render_if_decidable(source: str, context: Row, axis_names: frozenset[str]) 
     The generator works on partial rows; judging a condition before all the
     answers it reads are known would wrongly drop or refuse values.
     """
-    template, names = _parsed(source)
+    _, names = _parsed(source)
     if any(name in axis_names and name not in context for name in names):
         return None
-    data = {
-        key: list(value) if isinstance(value, tuple) else value for key, value in context.items()
-    }
+    # Only the answers the source reads decide what it renders: every
+    # combination that agrees on them shares one render.
+    return _render(source, tuple(sorted((n, context[n]) for n in names if n in context)))
+
+
+@cache
+def _render(source: str, read: tuple[tuple[str, Value], ...]) -> str:
+    template, _ = _parsed(source)
+    data = {key: list(value) if isinstance(value, tuple) else value for key, value in read}
     return template.render({**COPY_CONTEXT, **data})
 
 

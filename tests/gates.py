@@ -18,6 +18,7 @@ import json
 import os
 import re
 import subprocess
+import tempfile
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -25,7 +26,8 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, nodes
 
-from tests import tools
+from extensions.context import load_catalog
+from tests import cluster, tools
 
 ANSWERS_FILE = ".copier-answers.yml"
 # Directories that tools or hooks may create inside a project; not rendered output.
@@ -50,6 +52,7 @@ ESCAPING_FILTERS = {
     ".yaml": "yaml_string",
     ".md": "markdown_text",
 }
+GITLAB_CI = ".gitlab-ci.yml"
 COMPOSE_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 # A gate that finds nothing to check says so instead of passing.
 NO_WORKFLOW = ".github/workflows: no GitHub workflow to check"
@@ -95,6 +98,12 @@ def workflow_files(project: Path) -> list[Path]:
     return sorted(path for path in folder.glob("*") if path.suffix in {".yml", ".yaml"})
 
 
+def is_helm_template(path: Path) -> bool:
+    """A file of a Helm chart's templates/: Go templates, which Helm renders
+    (cluster.render_chart) and `helm lint` checks, not YAML or Jinja."""
+    return path.parent.name == "templates" and (path.parent.parent / "Chart.yaml").is_file()
+
+
 def _relative(path: Path, project: Path) -> str:
     return str(path.relative_to(project))
 
@@ -113,6 +122,8 @@ def leftover_jinja(project: Path) -> list[str]:
         name = _relative(path, project)
         if JINJA_MARK.search(name) or path.name.endswith(".jinja"):
             problems.append(f"{name}: unrendered file name")
+        if is_helm_template(path):
+            continue
         text = text_of(path)
         for number, line in enumerate((text or "").splitlines(), start=1):
             if JINJA_MARK.search(GITHUB_EXPRESSION.sub("", line)):
@@ -132,6 +143,8 @@ def empty_files(project: Path) -> list[str]:
 def yaml_files(project: Path) -> list[str]:
     problems = []
     for path in files_matching(project, ".yml", ".yaml"):
+        if is_helm_template(path):
+            continue
         try:
             list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
         except yaml.YAMLError as error:
@@ -331,6 +344,31 @@ def workflow_security(project: Path) -> list[str]:
     return _tool_problem(result, "zizmor")
 
 
+def gitlab_scripts(project: Path) -> list[str]:
+    """shellcheck over each GitLab job's script lines, as the job's shell runs them."""
+    path = project / GITLAB_CI
+    if not path.is_file():
+        return [f"{GITLAB_CI}: no GitLab pipeline to check"]
+    pipeline = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    problems = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for job, spec in pipeline.items():
+            if not isinstance(spec, dict):
+                continue
+            lines = [
+                line
+                for key in ("before_script", "script", "after_script")
+                for line in spec.get(key) or []
+            ]
+            if not lines:
+                continue
+            script = Path(scratch) / f"{job.lstrip('.')}.sh"
+            script.write_text("#!/bin/sh\nset -e\n" + "\n".join(lines) + "\n", encoding="utf-8")
+            result = tools.run("shellcheck", "--format=gcc", script.name, cwd=Path(scratch))
+            problems += _tool_problem(result, f"{GITLAB_CI}: job {job}: shellcheck")
+    return problems
+
+
 def env_example_complete(project: Path) -> list[str]:
     """.env.example documents every field of the settings object."""
     package = str(answers(project)["package_name"])
@@ -373,6 +411,64 @@ def makefile_help(project: Path) -> list[str]:
     ]
 
 
+def _write_manifests(project: Path, folder: Path) -> list[str]:
+    """Build the project's Kubernetes objects into ``folder``, one file per
+    set (cluster.manifests); the files' names, or the build's errors."""
+    try:
+        built = cluster.manifests(project)
+    except cluster.BuildError as error:
+        raise ManifestsMissingError(str(error)) from None
+    if not built:
+        raise ManifestsMissingError("deploy/: no Kubernetes manifests to check")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in built.items():
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return sorted(f"{name}.yaml" for name in built)
+
+
+class ManifestsMissingError(Exception):
+    """The project's manifests did not build, or there are none."""
+
+
+def kubernetes_schema(project: Path) -> list[str]:
+    """Every object the project deploys (its kustomize builds and Helm renders)
+    is valid Kubernetes, with no unknown field, from the oldest version the
+    docs promise to the newest the validator knows."""
+    versions = load_catalog()["kubernetes"]
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            files = _write_manifests(project, Path(scratch))
+        except ManifestsMissingError as error:
+            return [str(error)]
+        problems = []
+        for version in (versions["oldest_version"], versions["newest_version"]):
+            result = tools.run(
+                "kubernetes-validate",
+                "-k",
+                f"{version}.0",
+                "--strict",
+                "--quiet",
+                *files,
+                cwd=Path(scratch),
+            )
+            problems += _tool_problem(result, f"kubernetes-validate --strict ({version})")
+    return problems
+
+
+def helm_lint(project: Path) -> list[str]:
+    """`helm lint --strict` of each chart, with its defaults and each values example."""
+    version = load_catalog()["kubernetes"]["oldest_version"]
+    charts = cluster.charts(project)
+    if not charts:
+        return ["deploy/helm: no chart to lint"]
+    return [
+        f"{_relative(chart, project)} ({label}): {problem}"
+        for chart in charts
+        for label, values in cluster.chart_value_sets(chart).items()
+        for problem in cluster.lint_chart(chart, values, f"v{version}.0")
+    ]
+
+
 PROJECT_GATES: dict[str, Gate] = {
     "leftover-jinja": leftover_jinja,
     "empty-files": empty_files,
@@ -387,6 +483,9 @@ PROJECT_GATES: dict[str, Gate] = {
     "zizmor": workflow_security,
     "makefile-help": makefile_help,
     "env-example": env_example_complete,
+    "gitlab-scripts": gitlab_scripts,
+    "kubernetes-schema": kubernetes_schema,
+    "helm-lint": helm_lint,
 }
 
 # Gates that apply to some answers only (flake8 to black-isort projects, the
@@ -396,7 +495,16 @@ GATE_SCOPES: dict[str, Callable[[Mapping[str, object]], bool]] = {
     "flake8": lambda chosen: chosen["code_style"] == "black-isort",
     "actionlint": lambda chosen: chosen["ci"] == "github",
     "zizmor": lambda chosen: chosen["ci"] == "github",
+    "gitlab-scripts": lambda chosen: chosen["ci"] == "gitlab",
+    "kubernetes-schema": lambda chosen: bool(
+        {"kubernetes", "helm"} & set(_as_list(chosen["deploy_targets"]))
+    ),
+    "helm-lint": lambda chosen: "helm" in _as_list(chosen["deploy_targets"]),
 }
+
+
+def _as_list(value: object) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, (list, tuple)) else [str(value)]
 
 
 def gates_for(chosen: Mapping[str, object]) -> list[str]:
@@ -425,12 +533,39 @@ def workflow_schema(*projects: Path) -> list[str]:
     )
 
 
-def _schema_problems(schema: str, files: list[Path]) -> list[str]:
+def gitlab_schema(*projects: Path) -> list[str]:
+    """Every .gitlab-ci.yml matches GitLab's own CI schema (as vendored by
+    check-jsonschema), its `!reference` tags read as GitLab reads them."""
+    files = [project / GITLAB_CI for project in projects if (project / GITLAB_CI).is_file()]
+    return _schema_problems(
+        "vendor.gitlab-ci",
+        files,
+        "--data-transform",
+        "gitlab-ci",
+        "--regex-variant",
+        "nonunicode",
+    )
+
+
+def renovate_schema(*projects: Path) -> list[str]:
+    """Every renovate.json matches Renovate's configuration schema."""
+    files = [project / "renovate.json" for project in projects]
+    return _schema_problems("vendor.renovate", [f for f in files if f.is_file()])
+
+
+def _schema_problems(schema: str, files: list[Path], *options: str) -> list[str]:
     if not files:
         return [f"check-jsonschema ({schema}): no file to check"]
     # Problems name files as <render directory>/<file>: the render directory says which answers.
     base = Path(os.path.commonpath([f.parent for f in files]))
-    args = ["-o", "JSON", "--builtin-schema", schema, *(str(f.relative_to(base)) for f in files)]
+    args = [
+        "-o",
+        "JSON",
+        *options,
+        "--builtin-schema",
+        schema,
+        *(str(f.relative_to(base)) for f in files),
+    ]
     result = tools.run("check-jsonschema", *args, cwd=base)
     if result.returncode == 0:
         return []
@@ -443,9 +578,65 @@ def _schema_problems(schema: str, files: list[Path]) -> list[str]:
     return problems or [f"check-jsonschema ({schema}) failed:\n{tools.output_of(result)}"]
 
 
+def kubernetes_policy(*projects: Path) -> list[str]:
+    """checkov's Kubernetes policies pass on every object the projects deploy:
+    a skip needs a `checkov.io/skip` annotation that says why, in the manifest."""
+    with tempfile.TemporaryDirectory() as scratch:
+        built = 0
+        problems = []
+        for project in projects:
+            if not (project / cluster.KUSTOMIZE_ROOT.parent).is_dir():
+                continue
+            try:
+                _write_manifests(project, Path(scratch) / project.name)
+                built += 1
+            except ManifestsMissingError as error:
+                problems.append(f"{project.name}: {error}")
+        if not built:
+            return problems or ["checkov: no Kubernetes manifests to check"]
+        result = tools.run(
+            "checkov",
+            "--skip-download",
+            "--quiet",
+            "--compact",
+            "--framework",
+            "kubernetes",
+            "--output",
+            "json",
+            "--directory",
+            ".",
+            cwd=Path(scratch),
+        )
+    return problems + _checkov_problems(result)
+
+
+def _checkov_problems(result: subprocess.CompletedProcess[str]) -> list[str]:
+    try:
+        reports = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        return [f"checkov failed:\n{tools.output_of(result)}"]
+    problems = []
+    for report in reports if isinstance(reports, list) else [reports]:
+        results = report.get("results", {})
+        problems += [
+            f"{check['file_path'].lstrip('/')}: {check['check_id']} {check['check_name']}"
+            f" ({check['resource']})"
+            for check in results.get("failed_checks", [])
+        ]
+        problems += [
+            f"{path}: checkov could not parse it" for path in results.get("parsing_errors", [])
+        ]
+    if result.returncode and not problems:
+        problems.append(f"checkov failed:\n{tools.output_of(result)}")
+    return problems
+
+
 BATCH_GATES: dict[str, Callable[..., list[str]]] = {
     "compose-schema": compose_schema,
     "workflow-schema": workflow_schema,
+    "gitlab-schema": gitlab_schema,
+    "renovate-schema": renovate_schema,
+    "kubernetes-policy": kubernetes_policy,
 }
 
 

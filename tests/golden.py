@@ -93,6 +93,14 @@ UNRELEASED_CANONICAL: dict[str, dict[str, object]] = {
         "queue": "rq",
         "broker": "redis",
     },
+    "fastapi-cluster-gitlab": {
+        "database": "postgresql",
+        "queue": "celery",
+        "broker": "redis",
+        "deploy_targets": ["compose", "kubernetes", "helm"],
+        "ci": "gitlab",
+        "observability": ["prometheus", "opentelemetry", "sentry"],
+    },
 }
 GOLDEN = {**CANONICAL, **UNRELEASED_CANONICAL}
 

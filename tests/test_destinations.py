@@ -10,6 +10,7 @@ answers (every subset of a multiselect included), not the pairwise set.
 from __future__ import annotations
 
 import fnmatch
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -51,6 +52,30 @@ def static_excludes() -> list[str]:
     return [pattern for pattern in copier_settings()["_exclude"] if "{" not in pattern]
 
 
+@cache
+def _part_variables(part: str) -> tuple[str, ...]:
+    return tuple(sorted(meta.find_undeclared_variables(_paths.parse(part))))
+
+
+_part_renders: dict[tuple[str, tuple[Any, ...]], str] = {}
+
+
+def _rendered_part(part: str, context: Mapping[str, Any]) -> str:
+    """``part`` rendered with ``context``; contexts that agree on the names
+    the part reads share one render (thousands of contexts, few names each)."""
+    names = _part_variables(part)
+    key = (part, tuple(_frozen_value(context[name]) for name in names))
+    if key not in _part_renders:
+        _part_renders[key] = _compiled(part).render({name: context[name] for name in names})
+    return _part_renders[key]
+
+
+def _frozen_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen_value(item)) for key, item in value.items()))
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _source_names(template: Path) -> list[tuple[str, list[str]]]:
     """Each template file, with the names of its path as Copier renders them
     (the suffix taken off the file's name)."""
@@ -68,12 +93,67 @@ def destinations(template: Path, context: Mapping[str, Any]) -> dict[str, list[s
     excludes = static_excludes()
     found: dict[str, list[str]] = defaultdict(list)
     for relative, names in _source_names(template):
-        parts = [_compiled(name).render(context) if "{" in name else name for name in names]
+        parts = [_rendered_part(name, context) if "{" in name else name for name in names]
         if not all(parts) or any(
             fnmatch.fnmatch(part, pattern) for part in parts for pattern in excludes
         ):
             continue  # Copier skips a path with an empty part, and excluded names
         found["/".join(parts)].append(relative)
+    return found
+
+
+def _destination(names: list[str], context: Mapping[str, Any]) -> str | None:
+    """Where a source with these path names renders in ``context``, or None."""
+    parts = [_rendered_part(name, context) if "{" in name else name for name in names]
+    if not all(parts) or any(
+        fnmatch.fnmatch(part, pattern) for part in parts for pattern in static_excludes()
+    ):
+        return None  # Copier skips a path with an empty part, and excluded names
+    return "/".join(parts)
+
+
+def collisions_in_any(template: Path, contexts: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """Destinations that two sources render to in one of ``contexts``, with
+    the two sources.
+
+    Checking each context whole is too slow (a hundred thousand of them, a
+    few hundred sources each). A source's path reads a few names only, so
+    each source is rendered once per distinct value of its names; two
+    sources that can land on one destination collide if some context gives
+    both of those values at once.
+    """
+    by_names: dict[tuple[str, ...], list[tuple[str, list[str]]]] = defaultdict(list)
+    for relative, names in _source_names(template):
+        read = sorted({v for name in names if "{" in name for v in _part_variables(name)})
+        by_names[tuple(read)].append((relative, names))
+
+    def projection(context: Mapping[str, Any], read: tuple[str, ...]) -> tuple[Any, ...]:
+        return tuple(_frozen_value(context[name]) for name in read)
+
+    # destination -> (source, the names it reads, their values) for each way there
+    landing: dict[str, list[tuple[str, tuple[str, ...], tuple[Any, ...]]]] = defaultdict(list)
+    for read, group in by_names.items():
+        samples = {projection(context, read): context for context in contexts}
+        for values, context in samples.items():
+            for relative, names in group:
+                destination = _destination(names, context)
+                if destination is not None:
+                    landing[destination].append((relative, read, values))
+
+    joint_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], set[tuple[Any, ...]]] = {}
+
+    def together(read_a: tuple[str, ...], read_b: tuple[str, ...]) -> set[tuple[Any, ...]]:
+        if (read_a, read_b) not in joint_cache:
+            joint_cache[read_a, read_b] = {
+                (projection(context, read_a), projection(context, read_b)) for context in contexts
+            }
+        return joint_cache[read_a, read_b]
+
+    found = {}
+    for destination, ways in landing.items():
+        for (source_a, read_a, values_a), (source_b, read_b, values_b) in combinations(ways, 2):
+            if source_a != source_b and (values_a, values_b) in together(read_a, read_b):
+                found[destination] = (source_a, source_b)
     return found
 
 
@@ -145,18 +225,24 @@ def axes_offering_everything(folder: Path) -> tuple[Axis, ...]:
     return load_axes(copier_yml)
 
 
-def test_every_destination_has_one_source_in_every_combination(tmp_path: Path) -> None:
+@cache
+def every_path_context() -> tuple[dict[str, Any], ...]:
+    """The context of every combination, choices under construction included
+    (their files are in the template already); computed once per process,
+    for this test and tests/test_layers.py."""
+    with tempfile.TemporaryDirectory() as folder:
+        axes = axes_offering_everything(Path(folder))
+    return tuple(path_context(row) for row in every_combination(axes))
+
+
+def test_every_destination_has_one_source_in_every_combination() -> None:
     # Combinations that agree on every name the paths read give the same
-    # paths: each distinct one is rendered once. Choices under construction
-    # count: their files are in the template already.
+    # paths: each distinct one is checked once.
     variables = sorted(path_variables(TEMPLATE) - {"_copier_conf"})
     contexts: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in every_combination(axes_offering_everything(tmp_path)):
-        context = path_context(row)
+    for context in every_path_context():
         contexts.setdefault(tuple(_frozen(context[name]) for name in variables), context)
-    problems = {
-        key: found for key, context in contexts.items() if (found := collisions(TEMPLATE, context))
-    }
+    problems = collisions_in_any(TEMPLATE, list(contexts.values()))
     assert len(contexts) > 100, f"only {len(contexts)} distinct path contexts"
     assert {"fastapi", "django"} <= {context["framework"] for context in contexts.values()}
     assert not problems, next(iter(problems.items()))
@@ -199,3 +285,12 @@ def test_a_path_with_two_sources_is_caught(planted_template: Path) -> None:
         ]
     }
     assert collisions(TEMPLATE, path_context(default)) == {}
+    # The check over every combination finds it as well, through the values
+    # of each source's names.
+    assert collisions_in_any(planted_template, [path_context(default)]) == {
+        "src/pkg/main.py": (
+            "src/{% if framework == 'fastapi' %}{{package_name}}{% endif %}/main.py.jinja",
+            "src/{{package_name}}/main.py.jinja",
+        )
+    }
+    assert collisions_in_any(TEMPLATE, [path_context(default)]) == {}

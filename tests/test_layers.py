@@ -17,9 +17,9 @@ from typing import Any
 
 from tests.test_destinations import (
     TEMPLATE,
-    axes_offering_everything,
     destinations,
     every_combination,
+    every_path_context,
     path_context,
 )
 
@@ -76,17 +76,16 @@ def not_rendered(template: Path, context: dict[str, Any]) -> list[str]:
     )
 
 
-def _distinct_contexts(folder: Path) -> list[dict[str, Any]]:
+def _distinct_contexts() -> list[dict[str, Any]]:
     contexts: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in every_combination(axes_offering_everything(folder)):
-        context = path_context(row)
+    for context in every_path_context():
         key = (tuple(context["framework_free_modules"]), context["framework"])
         contexts.setdefault(key, context)
     return list(contexts.values())
 
 
-def test_the_contract_names_every_base_module_in_every_combination(tmp_path: Path) -> None:
-    contexts = _distinct_contexts(tmp_path)
+def test_the_contract_names_every_base_module_in_every_combination() -> None:
+    contexts = _distinct_contexts()
     problems = {}
     for context in contexts:
         found = (unchecked(TEMPLATE, context), not_rendered(TEMPLATE, context))

@@ -26,6 +26,19 @@ def find(tool: str) -> str:
     return found
 
 
+# Tools whose pinned dependencies clash with the test environment's (checkov
+# holds packaging below 24, which pytest 9 needs): uv runs each in an
+# environment of its own, cached after the first run.
+ISOLATED_TOOLS = {"checkov": "checkov==3.3.30"}
+
+
+def command(tool: str) -> list[str]:
+    """The command line that starts ``tool``."""
+    if tool in ISOLATED_TOOLS:
+        return [find("uv"), "tool", "run", "--quiet", "--from", ISOLATED_TOOLS[tool], tool]
+    return [find(tool)]
+
+
 def run(tool: str, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run ``tool`` in ``cwd``, capturing its text output, without colours."""
     env = {
@@ -34,7 +47,7 @@ def run(tool: str, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[
         "PATH": f"{_SCRIPTS}{os.pathsep}{os.environ.get('PATH', '')}",
     }
     return subprocess.run(
-        [find(tool), *map(str, args)],
+        [*command(tool), *map(str, args)],
         cwd=cwd,
         env=env,
         capture_output=True,

@@ -91,8 +91,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     web_concurrency: int = Field(default=1, ge=1)
     # Proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated
-    # addresses, or * behind a proxy that always sets them). Rate limits key
-    # on the client address, so set this to your load balancer's address.
+    # addresses or networks such as 10.0.0.0/8, or * behind a proxy that always
+    # sets them). Rate limits key on the client address, so set this to your
+    # load balancer's address (on Kubernetes: the pod network).
     forwarded_allow_ips: str = "127.0.0.1"
 
     # Comma-separated allow-list of browser origins.

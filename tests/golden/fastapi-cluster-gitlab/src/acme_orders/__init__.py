@@ -1,0 +1,1 @@
+"""The service's package; its name and description live in pyproject.toml."""

@@ -1,0 +1,1 @@
+"""Items: the example resource, with CRUD and pagination, owned by users."""

@@ -1,0 +1,1 @@
+"""Tests of the service, run against the real services it uses."""
