@@ -38,6 +38,11 @@ BAD_ANSWERS = {
     "tab-in-name": ({"project_name": "Acme\tOrders"}, "Type the name on one line, without tabs"),
     "quoted-email": ({"author_email": 'jane"doe@example.com'}, "is not an e-mail address"),
     "control-in-email": ({"author_email": "jane\x07@example.com"}, "is not an e-mail address"),
+    "kubernetes-on-sqlite": (
+        {"deploy_targets": ["compose", "kubernetes"]},
+        "choose database postgresql or mysql, or leave out kubernetes",
+    ),
+    "helm-on-sqlite": ({"deploy_targets": ["helm"]}, "cannot share a SQLite file"),
     "unknown-choice": ({"database": "oracle"}, "Invalid choice"),
     "unknown-multiselect-choice": ({"observability": ["tracing"]}, "Invalid choice"),
 }
