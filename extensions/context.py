@@ -295,12 +295,14 @@ def delivery_facts(features: list[str], code_style: str, catalog: dict[str, Any]
         )
         ci_test_env[service["url_variable"]] = service["url"]
 
-    # GitLab reaches a service container by its alias, on the service's own
-    # port (GitHub publishes it on the runner's localhost).
+    # GitLab reaches a service container by its alias (GitHub publishes it
+    # on the runner's localhost), on the same port: services may share one
+    # network namespace there (Kubernetes executor), so a broker's Redis
+    # listens on its own port (catalog: gitlab_command).
     gitlab_test_env = {
         service["url_variable"]: service["url"]
-        .replace(f"localhost:{service['host_port']}", f"{service['name']}:{service['port']}")
-        .replace(f"127.0.0.1:{service['host_port']}", f"{service['name']}:{service['port']}")
+        .replace("localhost:", f"{service['name']}:")
+        .replace("127.0.0.1:", f"{service['name']}:")
         for service in ci_services
     }
 
