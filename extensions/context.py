@@ -217,14 +217,12 @@ def deploy_targets_error(deploy_targets: Any, database: object) -> str:
     """Why the targets cannot run on ``database``, or "" when they can."""
     if database != "sqlite":
         return ""
-    needing = [t for t in as_list(deploy_targets) if t in SHARED_DATABASE_TARGETS]
+    needing = " and ".join(t for t in as_list(deploy_targets) if t in SHARED_DATABASE_TARGETS)
     if not needing:
         return ""
     return (
-        f"{' and '.join(needing)} run several copies of the service, which cannot share"
-        " a SQLite file: choose database postgresql or mysql, or leave out "
-        + " and ".join(needing)
-        + "."
+        f"{needing} run several copies of the service, which cannot share a SQLite file:"
+        f" choose database postgresql or mysql, or leave out {needing}."
     )
 
 

@@ -13,6 +13,7 @@ gates.kubernetes_policy).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -20,8 +21,8 @@ from tests import tools
 
 KUSTOMIZE_ROOT = Path("deploy/kubernetes")
 HELM_ROOT = Path("deploy/helm")
-# The Helm release the chart is rendered as: the project's own name, as the
-# docs install it.
+# The namespace the chart is rendered into: any but "default", which the
+# policies refuse (the objects name .Release.Namespace).
 RELEASE_NAMESPACE = "service"
 
 
@@ -54,11 +55,18 @@ def chart_value_sets(chart: Path) -> dict[str, Path | None]:
     return sets
 
 
-def render_chart(chart: Path, values_file: Path | None) -> str:
-    """The chart's objects as `helm template` prints them, hooks included."""
+def _values(values_file: Path | None) -> dict[str, Any]:
+    """The values of ``values_file`` over the chart's own, or only its own (None)."""
     import helm_python as helm  # a 70 MiB native library: loaded on first use
 
-    values = helm.values_from_yaml(values_file.read_text(encoding="utf-8")) if values_file else {}
+    return helm.values_from_yaml(values_file.read_text(encoding="utf-8")) if values_file else {}
+
+
+def render_chart(chart: Path, values_file: Path | None) -> str:
+    """The chart's objects as `helm template` prints them, hooks included."""
+    import helm_python as helm
+
+    values = _values(values_file)
     name = yaml.safe_load((chart / "Chart.yaml").read_text(encoding="utf-8"))["name"]
     try:
         rendered = helm.Chart.load(str(chart)).render(
@@ -78,8 +86,7 @@ def lint_chart(chart: Path, values_file: Path | None, kube_version: str) -> list
     """`helm lint --strict` of the chart with these values: its errors and warnings."""
     import helm_python as helm
 
-    values = helm.values_from_yaml(values_file.read_text(encoding="utf-8")) if values_file else {}
-    report = helm.lint(str(chart), values, strict=True, kube_version=kube_version)
+    report = helm.lint(str(chart), _values(values_file), strict=True, kube_version=kube_version)
     # Severity 1 is INFO (e.g. "icon is recommended"); 2 is WARNING, 3 ERROR.
     return [
         f"{message['path']}: {message['error']}"

@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, nodes
 
-from extensions.context import load_catalog
+from extensions.context import as_list, load_catalog
 from tests import cluster, tools
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -411,6 +411,10 @@ def makefile_help(project: Path) -> list[str]:
     ]
 
 
+class ManifestsMissingError(Exception):
+    """The project's manifests did not build, or there are none."""
+
+
 def _write_manifests(project: Path, folder: Path) -> list[str]:
     """Build the project's Kubernetes objects into ``folder``, one file per
     set (cluster.manifests); the files' names, or the build's errors."""
@@ -424,10 +428,6 @@ def _write_manifests(project: Path, folder: Path) -> list[str]:
     for name, text in built.items():
         (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
     return sorted(f"{name}.yaml" for name in built)
-
-
-class ManifestsMissingError(Exception):
-    """The project's manifests did not build, or there are none."""
 
 
 def kubernetes_schema(project: Path) -> list[str]:
@@ -497,14 +497,10 @@ GATE_SCOPES: dict[str, Callable[[Mapping[str, object]], bool]] = {
     "zizmor": lambda chosen: chosen["ci"] == "github",
     "gitlab-scripts": lambda chosen: chosen["ci"] == "gitlab",
     "kubernetes-schema": lambda chosen: bool(
-        {"kubernetes", "helm"} & set(_as_list(chosen["deploy_targets"]))
+        {"kubernetes", "helm"} & set(as_list(chosen["deploy_targets"]))
     ),
-    "helm-lint": lambda chosen: "helm" in _as_list(chosen["deploy_targets"]),
+    "helm-lint": lambda chosen: "helm" in as_list(chosen["deploy_targets"]),
 }
-
-
-def _as_list(value: object) -> list[str]:
-    return [str(item) for item in value] if isinstance(value, (list, tuple)) else [str(value)]
 
 
 def gates_for(chosen: Mapping[str, object]) -> list[str]:

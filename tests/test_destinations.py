@@ -90,15 +90,11 @@ def _source_names(template: Path) -> list[tuple[str, list[str]]]:
 
 def destinations(template: Path, context: Mapping[str, Any]) -> dict[str, list[str]]:
     """Each rendered destination path, with the template files that render to it."""
-    excludes = static_excludes()
     found: dict[str, list[str]] = defaultdict(list)
     for relative, names in _source_names(template):
-        parts = [_rendered_part(name, context) if "{" in name else name for name in names]
-        if not all(parts) or any(
-            fnmatch.fnmatch(part, pattern) for part in parts for pattern in excludes
-        ):
-            continue  # Copier skips a path with an empty part, and excluded names
-        found["/".join(parts)].append(relative)
+        destination = _destination(names, context)
+        if destination is not None:
+            found[destination].append(relative)
     return found
 
 
@@ -214,10 +210,6 @@ def path_variables(template: Path) -> frozenset[str]:
     return frozenset(names)
 
 
-def _frozen(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
 def axes_offering_everything(folder: Path) -> tuple[Axis, ...]:
     """copier.yml's axes with the choices under construction (tests/unoffered.py)."""
     copier_yml = folder / "copier.yml"
@@ -241,7 +233,7 @@ def test_every_destination_has_one_source_in_every_combination() -> None:
     variables = sorted(path_variables(TEMPLATE) - {"_copier_conf"})
     contexts: dict[tuple[Any, ...], dict[str, Any]] = {}
     for context in every_path_context():
-        contexts.setdefault(tuple(_frozen(context[name]) for name in variables), context)
+        contexts.setdefault(tuple(_frozen_value(context[name]) for name in variables), context)
     problems = collisions_in_any(TEMPLATE, list(contexts.values()))
     assert len(contexts) > 100, f"only {len(contexts)} distinct path contexts"
     assert {"fastapi", "django"} <= {context["framework"] for context in contexts.values()}
